@@ -1,0 +1,2 @@
+"""A tray clock."""
+__version__ = "1.4.0"

@@ -1,0 +1,4 @@
+"""Geometry kernels."""
+from . import _kernels  # noqa: F401
+
+__version__ = "3.0.0"

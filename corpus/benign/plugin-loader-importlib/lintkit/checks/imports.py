@@ -1,0 +1,2 @@
+def check(line):
+    return line.startswith("from ") and " import *" in line

@@ -1,0 +1,7 @@
+from setuptools import setup
+
+setup(
+    name="lintkit",
+    version="0.8.0",
+    packages=["lintkit"],
+)

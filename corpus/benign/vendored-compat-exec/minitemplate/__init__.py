@@ -1,0 +1,2 @@
+__version__ = "0.6.0"
+from .engine import render  # noqa: F401

@@ -1,0 +1,573 @@
+//! Reads Python packages — wheels, sdists, eggs, directories, lone files — into memory.
+//!
+//! First stage of the pipeline. Nothing is ever written to disk or followed: symlinks, device
+//! entries, `..` and absolute paths become [`Issue`]s. Every limit is checked against the bytes
+//! really produced by decompression, never against sizes the archive declares. The format is
+//! sniffed from content, because real uploads named `.tar.gz` are sometimes zips.
+
+use sha2::{Digest, Sha256};
+use std::io::{self, Read};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+mod dir;
+mod tarball;
+mod zipfile;
+
+pub use dir::{is_package_dir, read_dir};
+
+/// Bounds on what reading one package may cost.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Members per package (all nesting levels together).
+    pub max_members: usize,
+    /// Bytes kept in memory for one member; larger members are noted, not read.
+    pub max_member_bytes: u64,
+    /// Bytes kept in memory for the whole package.
+    pub max_kept_bytes: u64,
+    /// Bytes decompressed for the whole package, kept or not (tar streams must be read through).
+    pub max_inflated_bytes: u64,
+    /// A member whose inflated size exceeds this ratio to its compressed size (and 1 MiB) is a bomb.
+    pub max_ratio: u64,
+    /// Archives inside archives.
+    pub max_depth: usize,
+    /// Size of an archive file accepted for reading.
+    pub max_archive_bytes: u64,
+    /// Wall-clock budget for reading one package.
+    pub time_budget: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_members: 100_000,
+            max_member_bytes: 32 << 20,
+            max_kept_bytes: 256 << 20,
+            max_inflated_bytes: 1 << 30,
+            max_ratio: 200,
+            max_depth: 4,
+            max_archive_bytes: 1 << 30,
+            time_budget: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Container formats, sniffed from content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Zip,
+    TarGz,
+    TarBz2,
+    TarXz,
+    Tar,
+    Directory,
+    File,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Zip => "zip",
+            Self::TarGz => "tar.gz",
+            Self::TarBz2 => "tar.bz2",
+            Self::TarXz => "tar.xz",
+            Self::Tar => "tar",
+            Self::Directory => "directory",
+            Self::File => "file",
+        }
+    }
+}
+
+/// What a member is, as recorded by the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    File,
+    Symlink,
+    Hardlink,
+    Device,
+}
+
+/// Well-known leading bytes, so binaries can be noted without reading them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Magic {
+    Elf,
+    Pe,
+    MachO,
+    Pyc,
+    Shebang,
+    Zip,
+    Gzip,
+    Bzip2,
+    Xz,
+    Png,
+    Jpeg,
+    Gif,
+}
+
+impl Magic {
+    pub fn sniff(head: &[u8]) -> Option<Self> {
+        Some(match head {
+            [0x7f, b'E', b'L', b'F', ..] => Self::Elf,
+            [b'M', b'Z', ..] => Self::Pe,
+            [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..]
+            | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..]
+            | [0xca, 0xfe, 0xba, 0xbe, ..] => Self::MachO,
+            [b'#', b'!', ..] => Self::Shebang,
+            [b'P', b'K', 3, 4, ..] | [b'P', b'K', 5, 6, ..] => Self::Zip,
+            [0x1f, 0x8b, ..] => Self::Gzip,
+            [b'B', b'Z', b'h', ..] => Self::Bzip2,
+            [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Self::Xz,
+            [0x89, b'P', b'N', b'G', ..] => Self::Png,
+            [0xff, 0xd8, 0xff, ..] => Self::Jpeg,
+            [b'G', b'I', b'F', b'8', ..] => Self::Gif,
+            // CPython .pyc: a 2-byte version magic (3.x: 3000..4000, 2.7: 62211) then \r\n.
+            [a, b, b'\r', b'\n', ..]
+                if head.len() >= 16
+                    && matches!(u16::from_le_bytes([*a, *b]), 3000..=4000 | 62211) =>
+            {
+                Self::Pyc
+            }
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Elf => "elf",
+            Self::Pe => "pe",
+            Self::MachO => "macho",
+            Self::Pyc => "pyc",
+            Self::Shebang => "shebang",
+            Self::Zip => "zip",
+            Self::Gzip => "gzip",
+            Self::Bzip2 => "bzip2",
+            Self::Xz => "xz",
+            Self::Png => "png",
+            Self::Jpeg => "jpeg",
+            Self::Gif => "gif",
+        }
+    }
+    fn is_archive(self) -> bool {
+        matches!(self, Self::Zip | Self::Gzip | Self::Bzip2 | Self::Xz)
+    }
+}
+
+/// One member of a package.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Normalised path: `/`-separated, no leading `./`, no `..` (a path that tried to escape is
+    /// kept with those components dropped, and an issue says so). Members of nested archives are
+    /// named `outer.whl!/inner/path`.
+    pub path: String,
+    pub kind: MemberKind,
+    /// Size in bytes as really read (or as declared, when the member was not read).
+    pub size: u64,
+    /// Full content for members ferret analyses; `None` when only noted.
+    pub data: Option<Vec<u8>>,
+    pub magic: Option<Magic>,
+    /// Why the content is not here, when it is not.
+    pub skipped: Option<String>,
+    /// Target of a link member.
+    pub link_target: Option<String>,
+}
+
+/// Something about the archive itself that a rule may care about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// Stable code matched by rules (`path-traversal`, `member-too-large`, ...).
+    pub code: &'static str,
+    pub path: String,
+    pub detail: String,
+    /// Whether this issue means some content was not analysed.
+    pub incomplete: bool,
+}
+
+/// A package read into memory.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    pub format: Format,
+    pub sha256: String,
+    pub members: Vec<Member>,
+    pub issues: Vec<Issue>,
+}
+
+/// Reading state shared by nested readers: limits and the budget spent so far.
+pub(crate) struct Budget<'a> {
+    pub limits: &'a Limits,
+    pub members: usize,
+    pub kept: u64,
+    pub inflated: u64,
+    pub started: Instant,
+    pub issues: Vec<Issue>,
+    /// Set once a package-wide limit is hit; readers stop then.
+    pub exhausted: bool,
+}
+
+impl<'a> Budget<'a> {
+    pub fn new(limits: &'a Limits) -> Self {
+        Self {
+            limits,
+            members: 0,
+            kept: 0,
+            inflated: 0,
+            started: Instant::now(),
+            issues: Vec::new(),
+            exhausted: false,
+        }
+    }
+
+    pub fn issue(&mut self, code: &'static str, path: &str, detail: String, incomplete: bool) {
+        // Bounded: a hostile archive can produce one issue per member.
+        if self.issues.len() < 1000 {
+            self.issues.push(Issue {
+                code,
+                path: path.to_string(),
+                detail,
+                incomplete,
+            });
+        }
+    }
+
+    /// Counts a member; false once the member limit or the time budget is exhausted.
+    pub fn admit_member(&mut self, path: &str) -> bool {
+        if self.exhausted {
+            return false;
+        }
+        self.members += 1;
+        if self.members > self.limits.max_members {
+            self.exhausted = true;
+            let detail = format!("more than {} members; the rest was not read", self.limits.max_members);
+            self.issue("too-many-members", path, detail, true);
+            return false;
+        }
+        if self.started.elapsed() > self.limits.time_budget {
+            self.exhausted = true;
+            let detail = format!("reading took over {:?}; the rest was not read", self.limits.time_budget);
+            self.issue("time-budget", path, detail, true);
+            return false;
+        }
+        true
+    }
+}
+
+/// Normalises a member path and reports attempts to escape the package.
+pub(crate) fn normalize_path(raw: &str, budget: &mut Budget<'_>) -> String {
+    let unified = raw.replace('\\', "/");
+    let absolute = unified.starts_with('/')
+        || (unified.len() >= 2 && unified.as_bytes()[1] == b':' && unified.as_bytes()[0].is_ascii_alphabetic());
+    let mut parts: Vec<&str> = Vec::new();
+    let mut escaped = false;
+    for part in unified.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                escaped = true;
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let clean = parts.join("/");
+    if absolute {
+        budget.issue("absolute-path", &clean, format!("member has an absolute path: {raw:?}"), false);
+    } else if escaped {
+        budget.issue("path-traversal", &clean, format!("member path contains `..`: {raw:?}"), false);
+    }
+    clean
+}
+
+/// Whether a member's full content is worth reading: code, metadata, text, nested archives.
+/// Binaries (images, shared objects) are noted by name, size and magic only.
+pub(crate) fn wants_content(path: &str, head: &[u8]) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    const CODE: &[&str] = &[".py", ".pyw", ".pth", ".pyi"];
+    if CODE.iter().any(|e| name.ends_with(e)) {
+        return true;
+    }
+    if let Some(m) = Magic::sniff(head) {
+        return m.is_archive() || m == Magic::Shebang;
+    }
+    // Text-like content (no NUL in the first bytes) can be read and executed by setup.py,
+    // whatever its extension, so it is kept.
+    !head.contains(&0)
+}
+
+/// Reads a package from a path: a file (archive or lone source) or a directory tree.
+pub fn read_path(path: &Path, limits: &Limits) -> io::Result<Archive> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return read_dir(path, limits);
+    }
+    if meta.len() > limits.max_archive_bytes {
+        return Err(io::Error::other(format!(
+            "{} bytes is over the {}-byte limit for one archive (--max-archive-bytes)",
+            meta.len(),
+            limits.max_archive_bytes
+        )));
+    }
+    let bytes = std::fs::read(path)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(read_bytes(&bytes, &name, limits))
+}
+
+/// Reads a package from bytes; `name` is used only for a lone source file's member name.
+pub fn read_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Archive {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let mut budget = Budget::new(limits);
+    let mut members = Vec::new();
+    let format = read_container(bytes, name, "", 0, &mut budget, &mut members);
+    Archive {
+        format,
+        sha256,
+        members,
+        issues: budget.issues,
+    }
+}
+
+/// Dispatches on sniffed content. `prefix` names the enclosing archive for nested members.
+pub(crate) fn read_container(
+    bytes: &[u8],
+    name: &str,
+    prefix: &str,
+    depth: usize,
+    budget: &mut Budget<'_>,
+    out: &mut Vec<Member>,
+) -> Format {
+    match Magic::sniff(bytes) {
+        Some(Magic::Zip) => {
+            zipfile::read(bytes, prefix, depth, budget, out);
+            Format::Zip
+        }
+        Some(Magic::Gzip) => {
+            let dec = flate2::read::MultiGzDecoder::new(bytes);
+            tarball::read(dec, bytes.len() as u64, prefix, depth, budget, out);
+            Format::TarGz
+        }
+        Some(Magic::Bzip2) => {
+            let dec = bzip2::read::MultiBzDecoder::new(bytes);
+            tarball::read(dec, bytes.len() as u64, prefix, depth, budget, out);
+            Format::TarBz2
+        }
+        Some(Magic::Xz) => {
+            // lzma-rs decodes into a writer; bound it so an xz bomb stops at the limit.
+            let cap = budget.limits.max_inflated_bytes.saturating_sub(budget.inflated);
+            let mut sink = BoundedSink { buf: Vec::new(), cap };
+            let res = lzma_rs::xz_decompress(&mut io::BufReader::new(bytes), &mut sink);
+            let over = sink.buf.len() as u64 >= cap;
+            if over {
+                budget.exhausted = true;
+                budget.issue("total-too-large", prefix, "xz stream inflates past the package limit".into(), true);
+            } else if let Err(e) = res {
+                budget.issue("corrupt-archive", prefix, format!("xz: {e}"), true);
+            }
+            tarball::read(&sink.buf[..], bytes.len() as u64, prefix, depth, budget, out);
+            Format::TarXz
+        }
+        _ if looks_like_tar(bytes) => {
+            tarball::read(bytes, bytes.len() as u64, prefix, depth, budget, out);
+            Format::Tar
+        }
+        _ => {
+            let path = if prefix.is_empty() { name.to_string() } else { prefix.to_string() };
+            if budget.admit_member(&path) {
+                out.push(Member {
+                    path,
+                    kind: MemberKind::File,
+                    size: bytes.len() as u64,
+                    data: Some(bytes.to_vec()),
+                    magic: Magic::sniff(bytes),
+                    skipped: None,
+                    link_target: None,
+                });
+            }
+            Format::File
+        }
+    }
+}
+
+fn looks_like_tar(bytes: &[u8]) -> bool {
+    bytes.len() >= 512 && &bytes[257..262] == b"ustar"
+}
+
+/// A writer that stops accepting bytes at `cap`.
+struct BoundedSink {
+    buf: Vec<u8>,
+    cap: u64,
+}
+
+impl io::Write for BoundedSink {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let room = self.cap.saturating_sub(self.buf.len() as u64) as usize;
+        if room == 0 {
+            return Err(io::Error::other("limit reached"));
+        }
+        let n = data.len().min(room);
+        self.buf.extend_from_slice(&data[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads one member's content through `reader`, enforcing per-member, package and ratio limits
+/// on the bytes actually produced. Returns the content when it is to be kept.
+pub(crate) fn read_member_content(
+    reader: &mut dyn Read,
+    path: &str,
+    compressed: u64,
+    declared: u64,
+    random_access: bool,
+    budget: &mut Budget<'_>,
+) -> (Option<Vec<u8>>, u64, Option<Magic>, Option<String>) {
+    let limits = budget.limits;
+    let mut head = [0u8; 512];
+    let mut head_len = 0;
+    // Fill the head (reads may return short).
+    while head_len < head.len() {
+        match reader.read(&mut head[head_len..]) {
+            Ok(0) => break,
+            Ok(n) => head_len += n,
+            Err(e) => {
+                budget.issue("corrupt-member", path, e.to_string(), true);
+                return (None, head_len as u64, None, Some(format!("unreadable: {e}")));
+            }
+        }
+    }
+    let head = &head[..head_len];
+    let magic = Magic::sniff(head);
+    let keep = wants_content(path, head);
+    let member_cap = limits.max_member_bytes;
+    let mut data = if keep { head.to_vec() } else { Vec::new() };
+    let mut total = head_len as u64;
+    let mut buf = [0u8; 64 * 1024];
+    let mut skipped = None;
+    if !keep && random_access {
+        // Zip: the head was enough to note a binary; don't inflate the rest.
+        budget.inflated += total;
+        return (None, declared.max(total), magic, Some(skip_reason(magic)));
+    }
+    loop {
+        if budget.inflated + total > limits.max_inflated_bytes {
+            budget.exhausted = true;
+            let detail = format!("package inflates past {} bytes; reading stopped", limits.max_inflated_bytes);
+            budget.issue("total-too-large", path, detail, true);
+            skipped = Some("package size limit reached".to_string());
+            break;
+        }
+        if total > 1 << 20 && compressed > 0 && total / compressed.max(1) > limits.max_ratio {
+            let detail = format!("inflates more than {}x ({} bytes from {})", limits.max_ratio, total, compressed);
+            budget.issue("ratio-too-high", path, detail, true);
+            skipped = Some("compression ratio limit reached (bomb?)".to_string());
+            break;
+        }
+        if keep && total > member_cap {
+            let detail = format!("member is over {member_cap} bytes; not analysed");
+            budget.issue("member-too-large", path, detail, true);
+            skipped = Some(format!("larger than {member_cap} bytes"));
+            break;
+        }
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                budget.issue("corrupt-member", path, e.to_string(), true);
+                skipped = Some(format!("unreadable: {e}"));
+                break;
+            }
+        };
+        total += n as u64;
+        if keep {
+            data.extend_from_slice(&buf[..n]);
+        }
+    }
+    budget.inflated += total;
+    if skipped.is_some() || !keep {
+        return (None, total, magic, skipped.or_else(|| Some(skip_reason(magic))));
+    }
+    if budget.kept + data.len() as u64 > limits.max_kept_bytes {
+        budget.exhausted = true;
+        let detail = format!("package holds more than {} bytes of analysable content", limits.max_kept_bytes);
+        budget.issue("total-too-large", path, detail, true);
+        return (None, total, magic, Some("package size limit reached".into()));
+    }
+    budget.kept += data.len() as u64;
+    (Some(data), total, magic, None)
+}
+
+fn skip_reason(magic: Option<Magic>) -> String {
+    match magic {
+        Some(m) => format!("binary ({})", m.as_str()),
+        None => "binary".to_string(),
+    }
+}
+
+/// After a member is read: recurse into nested archives (bounded depth).
+pub(crate) fn push_member(member: Member, depth: usize, budget: &mut Budget<'_>, out: &mut Vec<Member>) {
+    let nested = member.data.is_some() && member.magic.is_some_and(Magic::is_archive);
+    if nested {
+        if depth + 1 > budget.limits.max_depth {
+            let detail = format!("archive nested deeper than {} levels; not opened", budget.limits.max_depth);
+            budget.issue("nesting-too-deep", &member.path, detail, true);
+            out.push(Member { data: None, skipped: Some("nested too deep".into()), ..member });
+            return;
+        }
+        let data = member.data.clone().unwrap_or_default();
+        let prefix = format!("{}!", member.path);
+        // Keep the archive member itself as a noted file, then its contents.
+        out.push(Member { data: None, skipped: Some("archive: members listed under it".into()), ..member });
+        read_container(&data, "", &prefix, depth + 1, budget, out);
+        return;
+    }
+    out.push(member);
+}
+
+pub(crate) fn join_prefix(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        path.to_string()
+    } else {
+        format!("{prefix}/{path}")
+    }
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_escaping_paths() {
+        let limits = Limits::default();
+        let mut b = Budget::new(&limits);
+        assert_eq!(normalize_path("./a/../../etc/passwd", &mut b), "etc/passwd");
+        assert_eq!(b.issues[0].code, "path-traversal");
+        assert_eq!(normalize_path("/abs/x.py", &mut b), "abs/x.py");
+        assert_eq!(b.issues[1].code, "absolute-path");
+        assert_eq!(normalize_path("C:\\win\\x.py", &mut b), "C:/win/x.py");
+        assert_eq!(b.issues[2].code, "absolute-path");
+    }
+
+    #[test]
+    fn lone_file_is_one_member() {
+        let a = read_bytes(b"print('hi')\n", "x.py", &Limits::default());
+        assert_eq!(a.format, Format::File);
+        assert_eq!(a.members.len(), 1);
+        assert_eq!(a.members[0].path, "x.py");
+    }
+
+    #[test]
+    fn sniffs_magic() {
+        assert_eq!(Magic::sniff(b"\x7fELF...."), Some(Magic::Elf));
+        assert_eq!(Magic::sniff(b"PK\x03\x04"), Some(Magic::Zip));
+        assert_eq!(Magic::sniff(b"import os"), None);
+    }
+}

@@ -1,0 +1,96 @@
+//! Tar reading (plain, gzip, bzip2, xz). Tar is a stream: every member's bytes pass through the
+//! decompressor, but only the ones worth analysing are kept.
+
+use crate::{join_prefix, normalize_path, push_member, read_member_content, Budget, Member, MemberKind};
+use std::collections::HashSet;
+use std::io::Read;
+use tar::EntryType;
+
+pub(crate) fn read<R: Read>(
+    reader: R,
+    compressed_len: u64,
+    prefix: &str,
+    depth: usize,
+    budget: &mut Budget<'_>,
+    out: &mut Vec<Member>,
+) {
+    let mut archive = tar::Archive::new(reader);
+    let entries = match archive.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            budget.issue("corrupt-archive", prefix, format!("tar: {e}"), true);
+            return;
+        }
+    };
+    let mut seen = HashSet::new();
+    let mut any = false;
+    // Ratio of a streamed member is measured against the whole compressed input, so a bomb
+    // inside one member is still caught by the package inflation limit.
+    for entry in entries {
+        let mut entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let code = if any { "corrupt-member" } else { "corrupt-archive" };
+                budget.issue(code, prefix, format!("tar: {e}"), true);
+                break;
+            }
+        };
+        any = true;
+        let ty = entry.header().entry_type();
+        if matches!(ty, EntryType::Directory | EntryType::XGlobalHeader | EntryType::XHeader) {
+            continue;
+        }
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let path = join_prefix(prefix, &normalize_path(&raw, budget));
+        if !budget.admit_member(&path) {
+            break;
+        }
+        let link_target = entry
+            .link_name_bytes()
+            .map(|l| String::from_utf8_lossy(&l).into_owned());
+        let kind = match ty {
+            EntryType::Symlink => MemberKind::Symlink,
+            EntryType::Link => MemberKind::Hardlink,
+            EntryType::Char | EntryType::Block | EntryType::Fifo => MemberKind::Device,
+            _ => MemberKind::File,
+        };
+        if kind != MemberKind::File {
+            let code = match kind {
+                MemberKind::Symlink => "symlink",
+                MemberKind::Hardlink => "hardlink",
+                _ => "device-member",
+            };
+            let detail = match &link_target {
+                Some(t) => format!("link to {t:?}; not followed"),
+                None => "device or fifo entry".into(),
+            };
+            budget.issue(code, &path, detail, false);
+            out.push(Member {
+                path,
+                kind,
+                size: 0,
+                data: None,
+                magic: None,
+                skipped: Some("link or device".into()),
+                link_target,
+            });
+            continue;
+        }
+        if !seen.insert(path.clone()) {
+            budget.issue("duplicate-member", &path, "the archive holds this path more than once".into(), false);
+        }
+        let (data, size, magic, skipped) = read_member_content(&mut entry, &path, compressed_len.max(1), 0, false, budget);
+        push_member(
+            Member { path, kind, size, data, magic, skipped, link_target: None },
+            depth,
+            budget,
+            out,
+        );
+        if budget.exhausted {
+            break;
+        }
+    }
+    if !any && out.is_empty() {
+        budget.issue("corrupt-archive", prefix, "no tar members could be read".into(), true);
+    }
+}

@@ -1,0 +1,1859 @@
+//! The walk: one pass over a module that resolves names, folds constants, decodes payloads and
+//! emits facts. Values are abstract ([`Val`]); anything not known statically is `Unknown` but
+//! still carries its flow tags.
+
+use crate::value::{truncate, Val, V};
+use crate::{
+    flow, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet, Options, Origin, Payload,
+    SourceIssue, Step, When,
+};
+use ferret_decode::{self as decode, DecodeError};
+use ruff_python_ast::{
+    self as ast, visitor, BoolOp, Expr, ExprCall, Number, Operator, PySourceType, Stmt, UnaryOp,
+};
+use ruff_text_size::{Ranged, TextRange};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::time::Instant;
+
+/// Work and size spent on one file, shared with the payloads decoded from it.
+pub(crate) struct Budget {
+    steps: u64,
+    deadline: Instant,
+    decoded: usize,
+    max_decoded: usize,
+    max_value: usize,
+    timed_out: bool,
+    decode_exhausted: bool,
+    facts: usize,
+}
+
+const MAX_FACTS: usize = 200_000;
+const MAX_ITEMS: usize = 1_000_000;
+const MAX_INLINE: u32 = 8;
+
+impl Budget {
+    pub fn new(opts: &Options, deadline: Instant) -> Self {
+        Self {
+            steps: 0,
+            deadline,
+            decoded: 0,
+            max_decoded: opts.max_decoded_bytes,
+            max_value: opts.max_value_bytes,
+            timed_out: false,
+            decode_exhausted: false,
+            facts: 0,
+        }
+    }
+    fn step(&mut self) -> bool {
+        self.steps += 1;
+        if self.steps % 4096 == 0 && Instant::now() > self.deadline {
+            self.timed_out = true;
+        }
+        !self.timed_out
+    }
+}
+
+/// Where facts of a decoded payload are attributed in the outer file.
+#[derive(Clone)]
+pub(crate) struct Nested {
+    start: u32,
+    end: u32,
+    when: When,
+    payload: u32,
+    layer: u32,
+    chain: Vec<Step>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn analyze_source(
+    text: &str,
+    base: u32,
+    role: FileRole,
+    flows: &FlowConfig,
+    opts: &Options,
+    budget: &mut Budget,
+    out: &mut Facts,
+    nested: Option<Nested>,
+) {
+    let parsed = ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
+    if nested.is_none() {
+        if let Some(err) = parsed.errors().first() {
+            let r = err.location;
+            out.issues.push(SourceIssue {
+                code: "syntax-error",
+                start: base + r.start().to_u32(),
+                end: base + r.end().to_u32(),
+                detail: format!(
+                    "{} ({} syntax error{}; the rest of the file was still analysed)",
+                    err.error,
+                    parsed.errors().len(),
+                    if parsed.errors().len() == 1 { "" } else { "s" }
+                ),
+                incomplete: false,
+            });
+        }
+    }
+    let layer = nested.as_ref().map_or(0, |n| n.layer);
+    let depth_hit;
+    {
+        let mut w = Walker {
+            text,
+            base,
+            role,
+            flows,
+            opts,
+            budget,
+            out,
+            nested,
+            scopes: vec![HashMap::new()],
+            frames: Vec::new(),
+            ctx_cache: None,
+            emit: true,
+            depth: 0,
+            depth_hit: false,
+            star_imports: Vec::new(),
+            inline_depth: 0,
+            layer,
+            seen_payloads: HashSet::new(),
+            exec_payload: None,
+        };
+        let body = &parsed.syntax().body;
+        w.prescan_constants(body);
+        w.stmts(body);
+        depth_hit = w.depth_hit;
+        if w.budget.timed_out && !w.out.issues.iter().any(|i| i.code == "time-budget") {
+            w.out.issues.push(SourceIssue {
+                code: "time-budget",
+                start: base,
+                end: base,
+                detail: format!("analysis stopped after {:?}", opts.time_budget),
+                incomplete: true,
+            });
+        }
+    }
+    if depth_hit {
+        out.issues.push(SourceIssue {
+            code: "nesting-too-deep-source",
+            start: base,
+            end: base,
+            detail: format!("expressions nest deeper than {} levels (CPython refuses such code); the deepest parts were not analysed", opts.max_depth),
+            incomplete: true,
+        });
+        // The tree's drop glue recurses once per level: drop it on a stack sized for it.
+        let depth = tree_depth(parsed.syntax());
+        stacker::grow(depth.saturating_mul(1024) + (1 << 20), move || drop(parsed));
+    }
+}
+
+/// Depth of a tree, measured with a growable stack.
+fn tree_depth(module: &ast::ModModule) -> usize {
+    struct Depth {
+        cur: usize,
+        max: usize,
+    }
+    impl<'a> visitor::Visitor<'a> for Depth {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            self.cur += 1;
+            self.max = self.max.max(self.cur);
+            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt));
+            self.cur -= 1;
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            self.cur += 1;
+            self.max = self.max.max(self.cur);
+            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_expr(self, expr));
+            self.cur -= 1;
+        }
+    }
+    let mut d = Depth { cur: 0, max: 0 };
+    visitor::Visitor::visit_body(&mut d, &module.body);
+    d.max
+}
+
+enum Frame {
+    Function { name: String },
+    Class { bases: Vec<String>, command: bool },
+    Call(String),
+}
+
+struct Walker<'a, 'f> {
+    text: &'a str,
+    base: u32,
+    role: FileRole,
+    flows: &'f FlowConfig,
+    opts: &'f Options,
+    budget: &'f mut Budget,
+    out: &'f mut Facts,
+    nested: Option<Nested>,
+    scopes: Vec<HashMap<String, Val<'a>>>,
+    frames: Vec<Frame>,
+    ctx_cache: Option<u32>,
+    emit: bool,
+    depth: usize,
+    depth_hit: bool,
+    star_imports: Vec<String>,
+    inline_depth: u32,
+    layer: u32,
+    seen_payloads: HashSet<u64>,
+    /// Payload scanned by the exec/eval call being applied, for that call's fact.
+    exec_payload: Option<u32>,
+}
+
+const BUILTINS: &[&str] = &[
+    "exec", "eval", "compile", "open", "__import__", "getattr", "setattr", "hasattr", "delattr", "globals",
+    "locals", "vars", "chr", "ord", "bytes", "bytearray", "str", "list", "tuple", "set", "dict", "map",
+    "filter", "reversed", "sorted", "len", "int", "hex", "input", "print", "type", "zip", "range",
+    "enumerate", "iter", "next", "any", "all", "isinstance", "memoryview", "format", "repr", "breakpoint",
+    "execfile", "callable", "object", "super", "abs", "min", "max", "sum", "frozenset", "bin", "oct",
+    "__build_class__", "__loader__", "__spec__",
+];
+
+/// Setuptools/distutils command classes: their methods run during `pip install`.
+fn is_command_base(q: &str) -> bool {
+    const PREFIXES: &[&str] = &["setuptools.command.", "distutils.command.", "wheel.bdist_wheel", "setuptools.Command", "distutils.core.Command", "distutils.cmd.Command"];
+    PREFIXES.iter().any(|p| q.starts_with(p)) || q == "setuptools.command" || q == "distutils.command"
+}
+
+fn decoder_step(callee: &str) -> Option<Step> {
+    Some(match callee {
+        "base64.b64decode" | "base64.standard_b64decode" | "base64.decodebytes" | "base64.decodestring"
+        | "binascii.a2b_base64" | "base64.urlsafe_b64decode" => Step::Base64,
+        "base64.b32decode" => Step::Base32,
+        "base64.b16decode" | "binascii.a2b_hex" | "binascii.unhexlify" | "builtins.bytes.fromhex"
+        | "builtins.bytearray.fromhex" => Step::Hex,
+        "base64.b85decode" => Step::Base85,
+        "base64.a85decode" => Step::Ascii85,
+        "zlib.decompress" => Step::Zlib,
+        "gzip.decompress" => Step::Gzip,
+        "bz2.decompress" => Step::Bz2,
+        "lzma.decompress" => Step::Lzma,
+        "urllib.parse.unquote" | "urllib.parse.unquote_plus" | "urllib.parse.unquote_to_bytes" | "urllib.unquote" => {
+            Step::Unquote
+        }
+        "marshal.loads" => Step::Marshal,
+        _ => return None,
+    })
+}
+
+fn codec_step(name: &str) -> Option<Step> {
+    Some(match name.to_ascii_lowercase().replace('-', "_").as_str() {
+        "rot13" | "rot_13" => Step::Rot13,
+        "hex" | "hex_codec" => Step::Hex,
+        "base64" | "base64_codec" | "base_64" => Step::Base64,
+        "zlib" | "zlib_codec" | "zip" => Step::Zlib,
+        "bz2" | "bz2_codec" => Step::Bz2,
+        _ => return None,
+    })
+}
+
+fn hash_bytes(data: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data.hash(&mut h);
+    h.finish()
+}
+
+impl<'a, 'f> Walker<'a, 'f> {
+    // ---- facts -------------------------------------------------------------------------
+
+    fn when(&self) -> When {
+        if let Some(n) = &self.nested {
+            return n.when;
+        }
+        match self.role {
+            FileRole::SetupScript | FileRole::Pth => When::Install,
+            FileRole::Module => {
+                let in_function = self.frames.iter().any(|f| matches!(f, Frame::Function { .. }));
+                let in_command = self.frames.iter().any(|f| matches!(f, Frame::Class { command: true, .. }));
+                if in_command {
+                    When::Install
+                } else if in_function {
+                    When::Runtime
+                } else {
+                    When::Import
+                }
+            }
+        }
+    }
+
+    fn ctx(&mut self) -> u32 {
+        if let Some(c) = self.ctx_cache {
+            return c;
+        }
+        let mut ctx = Context::default();
+        for f in &self.frames {
+            match f {
+                Frame::Function { name } => ctx.function = Some(name.clone()),
+                Frame::Class { bases, .. } => ctx.class_bases.clone_from(bases),
+                Frame::Call(c) => ctx.calls.push(c.clone()),
+            }
+        }
+        let id = match self.out.contexts.iter().rposition(|c| *c == ctx) {
+            Some(i) if i + 8 >= self.out.contexts.len() => i as u32,
+            _ => {
+                self.out.contexts.push(ctx);
+                (self.out.contexts.len() - 1) as u32
+            }
+        };
+        self.ctx_cache = Some(id);
+        id
+    }
+
+    fn push_frame(&mut self, f: Frame) {
+        self.frames.push(f);
+        self.ctx_cache = None;
+    }
+
+    fn pop_frame(&mut self) {
+        self.frames.pop();
+        self.ctx_cache = None;
+    }
+
+    fn fact(&mut self, kind: FactKind, range: TextRange, payload: Option<u32>) {
+        if !self.emit {
+            return;
+        }
+        self.budget.facts += 1;
+        if self.budget.facts > MAX_FACTS {
+            if self.budget.facts == MAX_FACTS + 1 {
+                self.out.issues.push(SourceIssue {
+                    code: "too-many-facts",
+                    start: self.base,
+                    end: self.base,
+                    detail: format!("more than {MAX_FACTS} facts in one file; the rest was not analysed"),
+                    incomplete: true,
+                });
+            }
+            return;
+        }
+        let (start, end, payload) = match &self.nested {
+            Some(n) => (n.start, n.end, Some(payload.unwrap_or(n.payload))),
+            None => (self.base + range.start().to_u32(), self.base + range.end().to_u32(), payload),
+        };
+        let when = self.when();
+        let ctx = self.ctx();
+        self.out.facts.push(Fact { kind, start, end, when, ctx, payload });
+    }
+
+    fn string_fact(&mut self, v: &Val<'a>, range: TextRange) {
+        if !self.emit {
+            return;
+        }
+        if let Some(text) = v.as_text() {
+            if !text.is_empty() {
+                let value = truncate(&text, 64 * 1024);
+                self.fact(FactKind::Str { value, origin: v.origin }, range, None);
+            }
+        }
+    }
+
+    // ---- scopes ------------------------------------------------------------------------
+
+    fn lookup(&self, name: &str) -> Val<'a> {
+        for scope in self.scopes.iter().rev() {
+            if let Some(v) = scope.get(name) {
+                return v.clone();
+            }
+        }
+        if name == "__builtins__" {
+            return Val::name("builtins");
+        }
+        if BUILTINS.contains(&name) {
+            return Val::name(&format!("builtins.{name}"));
+        }
+        if let Some(m) = self.star_imports.last() {
+            return Val::name(&format!("{m}.{name}"));
+        }
+        Val::unknown()
+    }
+
+    fn bind_name(&mut self, name: &str, v: Val<'a>) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name.to_string(), v);
+        }
+    }
+
+    fn bind(&mut self, target: &'a Expr, v: Val<'a>) {
+        match target {
+            Expr::Name(n) => self.bind_name(n.id.as_str(), v),
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                let items = v.iter_items(elts.len()).filter(|i| i.len() == elts.len());
+                for (i, t) in elts.iter().enumerate() {
+                    let item = items.as_ref().map_or_else(|| Val::unknown().with_flows(v.flows), |it| it[i].clone());
+                    self.bind(t, item);
+                }
+            }
+            Expr::Starred(s) => self.bind(&s.value, Val::unknown().with_flows(v.flows)),
+            Expr::Attribute(a) => {
+                if let Some(key) = dotted(target) {
+                    self.bind_name(&key, v);
+                } else {
+                    self.eval(&a.value);
+                }
+            }
+            Expr::Subscript(s) => {
+                self.eval(&s.value);
+                self.eval(&s.slice);
+            }
+            _ => {}
+        }
+    }
+
+    /// Module-level constant assignments, evaluated before the walk so that functions defined
+    /// earlier in the file see constants assigned later (as they would when called).
+    fn prescan_constants(&mut self, body: &'a [Stmt]) {
+        let emit = std::mem::replace(&mut self.emit, false);
+        for s in body.iter().take(10_000) {
+            if let Stmt::Assign(a) = s {
+                if matches!(&*a.value, Expr::StringLiteral(_) | Expr::BytesLiteral(_) | Expr::BinOp(_) | Expr::List(_) | Expr::Tuple(_)) {
+                    let v = self.eval(&a.value);
+                    if v.is_known() {
+                        for t in &a.targets {
+                            if let Expr::Name(n) = t {
+                                self.bind_name(n.id.as_str(), v.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.emit = emit;
+    }
+
+    // ---- statements --------------------------------------------------------------------
+
+    fn stmts(&mut self, body: &'a [Stmt]) {
+        for s in body {
+            if self.budget.timed_out {
+                return;
+            }
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, s: &'a Stmt) {
+        if !self.enter() {
+            return;
+        }
+        stacker::maybe_grow(128 * 1024, 4 << 20, || self.stmt_inner(s));
+        self.depth -= 1;
+    }
+
+    fn enter(&mut self) -> bool {
+        if !self.budget.step() {
+            return false;
+        }
+        if self.depth >= self.opts.max_depth {
+            self.depth_hit = true;
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn stmt_inner(&mut self, s: &'a Stmt) {
+        match s {
+            Stmt::FunctionDef(f) => {
+                for d in &f.decorator_list {
+                    self.eval(&d.expression);
+                }
+                self.eval_param_defaults(&f.parameters);
+                self.bind_name(f.name.as_str(), Val::new(V::Def(f)));
+                self.push_frame(Frame::Function { name: f.name.to_string() });
+                self.scopes.push(HashMap::new());
+                self.bind_params(&f.parameters);
+                self.stmts(&f.body);
+                self.scopes.pop();
+                self.pop_frame();
+            }
+            Stmt::ClassDef(c) => {
+                let mut bases = Vec::new();
+                if let Some(args) = &c.arguments {
+                    for b in &args.args {
+                        let v = self.eval(b);
+                        if let Some(q) = v.qualified() {
+                            bases.push(q.to_string());
+                        }
+                    }
+                    for k in &args.keywords {
+                        self.eval(&k.value);
+                    }
+                }
+                for d in &c.decorator_list {
+                    self.eval(&d.expression);
+                }
+                let command = bases.iter().any(|b| is_command_base(b));
+                self.push_frame(Frame::Class { bases, command });
+                self.scopes.push(HashMap::new());
+                self.stmts(&c.body);
+                self.scopes.pop();
+                self.pop_frame();
+                self.bind_name(c.name.as_str(), Val::name(&format!("<local>.{}", c.name)));
+            }
+            Stmt::Return(r) => {
+                if let Some(v) = &r.value {
+                    self.eval(v);
+                }
+            }
+            Stmt::Delete(d) => {
+                for t in &d.targets {
+                    self.eval(t);
+                }
+            }
+            Stmt::Assign(a) => {
+                let v = self.eval(&a.value);
+                if v.origin != Origin::Literal && !matches!(&*a.value, Expr::Call(_)) {
+                    self.string_fact(&v, a.value.range());
+                }
+                for t in &a.targets {
+                    self.bind(t, v.clone());
+                }
+            }
+            Stmt::AugAssign(a) => {
+                let emit = std::mem::replace(&mut self.emit, false);
+                let cur = self.eval(&a.target);
+                self.emit = emit;
+                let rhs = self.eval(&a.value);
+                let v = self.binop(cur, a.op, rhs);
+                self.bind(&a.target, v);
+            }
+            Stmt::AnnAssign(a) => {
+                if let Some(value) = &a.value {
+                    let v = self.eval(value);
+                    self.bind(&a.target, v);
+                }
+            }
+            Stmt::For(f) => {
+                let it = self.eval(&f.iter);
+                self.bind(&f.target, Val::unknown().with_flows(it.deep_flows()));
+                self.stmts(&f.body);
+                self.stmts(&f.orelse);
+            }
+            Stmt::While(w) => {
+                self.eval(&w.test);
+                self.stmts(&w.body);
+                self.stmts(&w.orelse);
+            }
+            Stmt::If(i) => {
+                self.eval(&i.test);
+                self.stmts(&i.body);
+                for clause in &i.elif_else_clauses {
+                    if let Some(t) = &clause.test {
+                        self.eval(t);
+                    }
+                    self.stmts(&clause.body);
+                }
+            }
+            Stmt::With(w) => {
+                for item in &w.items {
+                    let v = self.eval(&item.context_expr);
+                    if let Some(t) = &item.optional_vars {
+                        self.bind(t, v);
+                    }
+                }
+                self.stmts(&w.body);
+            }
+            Stmt::Match(m) => {
+                self.eval(&m.subject);
+                for case in &m.cases {
+                    if let Some(g) = &case.guard {
+                        self.eval(g);
+                    }
+                    self.stmts(&case.body);
+                }
+            }
+            Stmt::Raise(r) => {
+                if let Some(e) = &r.exc {
+                    self.eval(e);
+                }
+                if let Some(c) = &r.cause {
+                    self.eval(c);
+                }
+            }
+            Stmt::Try(t) => {
+                self.stmts(&t.body);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(ty) = &h.type_ {
+                        self.eval(ty);
+                    }
+                    self.stmts(&h.body);
+                }
+                self.stmts(&t.orelse);
+                self.stmts(&t.finalbody);
+            }
+            Stmt::Assert(a) => {
+                self.eval(&a.test);
+                if let Some(m) = &a.msg {
+                    self.eval(m);
+                }
+            }
+            Stmt::Import(i) => {
+                for alias in &i.names {
+                    let module = alias.name.as_str();
+                    self.fact(FactKind::Import(module.to_string()), alias.range(), None);
+                    match &alias.asname {
+                        Some(asname) => self.bind_name(asname.as_str(), Val::name(module)),
+                        None => {
+                            let first = module.split('.').next().unwrap_or(module);
+                            self.bind_name(first, Val::name(first));
+                        }
+                    }
+                }
+            }
+            Stmt::ImportFrom(i) => {
+                let module = i.module.as_ref().map_or("", |m| m.as_str());
+                for alias in &i.names {
+                    let name = alias.name.as_str();
+                    if name == "*" {
+                        self.fact(FactKind::Import(module.to_string()), i.range(), None);
+                        self.star_imports.push(module.to_string());
+                        continue;
+                    }
+                    let q = if module.is_empty() { name.to_string() } else { format!("{module}.{name}") };
+                    self.fact(FactKind::Import(q.clone()), alias.range(), None);
+                    let local = alias.asname.as_ref().map_or(name, |a| a.as_str());
+                    self.bind_name(local, Val::name(&q));
+                }
+            }
+            Stmt::Expr(e) => {
+                // A bare string statement is a docstring or a comment in disguise: not code.
+                if !matches!(&*e.value, Expr::StringLiteral(_) | Expr::BytesLiteral(_)) {
+                    self.eval(&e.value);
+                }
+            }
+            Stmt::TypeAlias(_)
+            | Stmt::Global(_)
+            | Stmt::Nonlocal(_)
+            | Stmt::Pass(_)
+            | Stmt::Break(_)
+            | Stmt::Continue(_)
+            | Stmt::IpyEscapeCommand(_) => {}
+        }
+    }
+
+    fn eval_param_defaults(&mut self, params: &'a ast::Parameters) {
+        for p in params.posonlyargs.iter().chain(&params.args).chain(&params.kwonlyargs) {
+            if let Some(d) = &p.default {
+                self.eval(d);
+            }
+        }
+    }
+
+    fn bind_params(&mut self, params: &'a ast::Parameters) {
+        for p in params.posonlyargs.iter().chain(&params.args).chain(&params.kwonlyargs) {
+            self.bind_name(p.parameter.name.as_str(), Val::unknown());
+        }
+        for p in params.vararg.iter().chain(&params.kwarg) {
+            self.bind_name(p.name.as_str(), Val::unknown());
+        }
+    }
+
+    // ---- expressions -------------------------------------------------------------------
+
+    fn eval(&mut self, e: &'a Expr) -> Val<'a> {
+        if !self.enter() {
+            return Val::unknown();
+        }
+        let v = stacker::maybe_grow(128 * 1024, 4 << 20, || self.eval_inner(e));
+        self.depth -= 1;
+        v
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn eval_inner(&mut self, e: &'a Expr) -> Val<'a> {
+        match e {
+            Expr::StringLiteral(s) => {
+                let v = Val::str(s.value.to_str());
+                self.string_fact(&v, e.range());
+                v
+            }
+            Expr::BytesLiteral(b) => {
+                let bytes: Vec<u8> = b.value.iter().flat_map(|part| part.value.iter().copied()).collect();
+                let v = Val::new(V::Bytes(bytes.into()));
+                self.string_fact(&v, e.range());
+                v
+            }
+            Expr::NumberLiteral(n) => match &n.value {
+                Number::Int(i) => i.as_i64().map_or_else(Val::unknown, |i| Val::new(V::Int(i))),
+                _ => Val::unknown(),
+            },
+            Expr::BooleanLiteral(b) => Val::new(V::Bool(b.value)),
+            Expr::NoneLiteral(_) => Val::new(V::None),
+            Expr::FString(f) => self.fstring(f),
+            Expr::Name(n) => {
+                let mut v = self.lookup(n.id.as_str());
+                if let Some(q) = v.qualified() {
+                    v.flows |= self.name_flows(q);
+                }
+                v
+            }
+            Expr::Attribute(a) => {
+                if let Some(key) = dotted(e) {
+                    if let Some(v) = self.scopes.iter().rev().find_map(|s| s.get(&key)) {
+                        return v.clone();
+                    }
+                }
+                let base = self.eval(&a.value);
+                self.attribute(&base, a.attr.as_str(), false)
+            }
+            Expr::Subscript(s) => self.subscript(s),
+            Expr::Call(c) => self.call(c),
+            Expr::BinOp(b) => {
+                let l = self.eval(&b.left);
+                let r = self.eval(&b.right);
+                self.binop(l, b.op, r)
+            }
+            Expr::UnaryOp(u) => {
+                let v = self.eval(&u.operand);
+                match (u.op, v.as_int()) {
+                    (UnaryOp::USub, Some(i)) => Val::new(V::Int(i.wrapping_neg())),
+                    (UnaryOp::UAdd, Some(i)) => Val::new(V::Int(i)),
+                    (UnaryOp::Invert, Some(i)) => Val::new(V::Int(!i)),
+                    _ => Val::unknown().with_flows(v.flows),
+                }
+            }
+            Expr::BoolOp(b) => {
+                let mut flows = 0;
+                let mut first_known = None;
+                for v in &b.values {
+                    let v = self.eval(v);
+                    flows |= v.flows;
+                    if first_known.is_none() && v.is_known() && b.op == BoolOp::Or {
+                        first_known = Some(v);
+                    }
+                }
+                first_known.map_or_else(Val::unknown, |v| v).with_flows(flows)
+            }
+            Expr::Compare(c) => {
+                let mut flows = self.eval(&c.left).flows;
+                for cmp in &c.comparators {
+                    flows |= self.eval(cmp).flows;
+                }
+                Val::unknown().with_flows(flows)
+            }
+            Expr::If(i) => {
+                self.eval(&i.test);
+                let body = self.eval(&i.body);
+                let orelse = self.eval(&i.orelse);
+                let flows = body.flows | orelse.flows;
+                if body.is_known() { body } else { orelse }.with_flows(flows)
+            }
+            Expr::Lambda(l) => {
+                // Walked once for the facts in its body; applied (without facts) where called.
+                self.push_frame(Frame::Function { name: "<lambda>".into() });
+                self.scopes.push(HashMap::new());
+                if let Some(p) = &l.parameters {
+                    self.bind_params(p);
+                }
+                self.eval(&l.body);
+                self.scopes.pop();
+                self.pop_frame();
+                Val::new(V::Lambda(l))
+            }
+            Expr::List(ast::ExprList { elts, .. })
+            | Expr::Tuple(ast::ExprTuple { elts, .. })
+            | Expr::Set(ast::ExprSet { elts, .. }) => {
+                let mut items = Vec::with_capacity(elts.len().min(4096));
+                let mut origin = Origin::Literal;
+                for el in elts {
+                    let v = self.eval(el);
+                    if v.origin != Origin::Literal {
+                        origin = v.origin;
+                    }
+                    items.push(v);
+                }
+                let mut v = Val::new(V::List(Rc::new(items)));
+                v.origin = origin;
+                v
+            }
+            Expr::Dict(d) => {
+                let mut items = Vec::new();
+                let mut known = true;
+                for item in &d.items {
+                    let k = item.key.as_ref().map(|k| self.eval(k));
+                    let v = self.eval(&item.value);
+                    match k {
+                        Some(k) => items.push((k, v)),
+                        None => known = false,
+                    }
+                }
+                if known {
+                    Val::new(V::Dict(Rc::new(items)))
+                } else {
+                    let flows = items.iter().fold(0, |f, (k, v)| f | k.flows | v.flows);
+                    Val::unknown().with_flows(flows)
+                }
+            }
+            Expr::ListComp(c) => self.comprehension(&c.elt, &c.generators),
+            Expr::SetComp(c) => self.comprehension(&c.elt, &c.generators),
+            Expr::Generator(c) => self.comprehension(&c.elt, &c.generators),
+            Expr::DictComp(c) => {
+                self.scopes.push(HashMap::new());
+                for g in &c.generators {
+                    let it = self.eval(&g.iter);
+                    self.bind(&g.target, Val::unknown().with_flows(it.deep_flows()));
+                    for cond in &g.ifs {
+                        self.eval(cond);
+                    }
+                }
+                let k = c.key.as_ref().map_or(0, |k| self.eval(k).flows);
+                let v = self.eval(&c.value);
+                self.scopes.pop();
+                Val::unknown().with_flows(k | v.flows)
+            }
+            Expr::Await(a) => self.eval(&a.value),
+            Expr::Yield(y) => y.value.as_ref().map_or_else(Val::unknown, |v| self.eval(v)),
+            Expr::YieldFrom(y) => self.eval(&y.value),
+            Expr::Starred(s) => self.eval(&s.value),
+            Expr::Named(n) => {
+                let v = self.eval(&n.value);
+                self.bind(&n.target, v.clone());
+                v
+            }
+            Expr::Slice(s) => {
+                for part in [&s.lower, &s.upper, &s.step].into_iter().flatten() {
+                    self.eval(part);
+                }
+                Val::unknown()
+            }
+            Expr::TString(_) | Expr::EllipsisLiteral(_) | Expr::IpyEscapeCommand(_) => Val::unknown(),
+        }
+    }
+
+    fn name_flows(&self, q: &str) -> FlowSet {
+        self.flows.names.iter().filter(|(g, _)| g.matches(q)).fold(0, |f, (_, t)| f | t)
+    }
+
+    fn fstring(&mut self, f: &'a ast::ExprFString) -> Val<'a> {
+        let mut text = String::new();
+        let mut known = true;
+        let mut flows = 0;
+        for part in f.value.iter() {
+            match part {
+                ast::FStringPart::Literal(l) => text.push_str(l.value.as_ref()),
+                ast::FStringPart::FString(fs) => {
+                    for el in &fs.elements {
+                        match el {
+                            ast::InterpolatedStringElement::Literal(l) => text.push_str(&l.value),
+                            ast::InterpolatedStringElement::Interpolation(i) => {
+                                let v = self.eval(&i.expression);
+                                flows |= v.deep_flows();
+                                match (&v.v, i.format_spec.is_none()) {
+                                    (V::Str(s), true) => text.push_str(s),
+                                    (V::Int(n), true) => text.push_str(&n.to_string()),
+                                    _ => known = false,
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if known {
+            let mut v = Val::str(&text).with_flows(flows);
+            v.origin = Origin::Folded;
+            v
+        } else {
+            Val::unknown().with_flows(flows)
+        }
+    }
+
+    fn attribute(&mut self, base: &Val<'a>, attr: &str, dynamic: bool) -> Val<'a> {
+        let mut v = match &base.v {
+            V::Name(q) if attr == "__dict__" => Val::new(V::Name(q.clone())),
+            V::Name(q) => Val::name(&format!("{q}.{attr}")),
+            V::Instance(q) => Val::name(&format!("{q}.{attr}")),
+            V::Globals if attr == "__builtins__" => Val::name("builtins"),
+            _ => Val::name(&format!("?.{attr}")),
+        };
+        v.dynamic = base.dynamic || dynamic;
+        v.flows = base.flows;
+        if let Some(q) = v.qualified() {
+            v.flows |= self.name_flows(q);
+        }
+        v
+    }
+
+    fn subscript(&mut self, s: &'a ast::ExprSubscript) -> Val<'a> {
+        let base = self.eval(&s.value);
+        if let Expr::Slice(sl) = &*s.slice {
+            let lower = sl.lower.as_ref().map(|x| self.eval(x));
+            let upper = sl.upper.as_ref().map(|x| self.eval(x));
+            let step = sl.step.as_ref().map(|x| self.eval(x));
+            return self.slice(&base, lower, upper, step);
+        }
+        let idx = self.eval(&s.slice);
+        let flows = base.flows | idx.flows;
+        let key = idx.as_str().map(str::to_string);
+        let mut out = match (&base.v, &key) {
+            (V::Globals, Some(k)) => {
+                let mut v = if k == "__builtins__" { Val::name("builtins") } else { self.lookup(k) };
+                v.dynamic = true;
+                v
+            }
+            (V::Name(q), Some(k)) if &**q == "sys.modules" => {
+                let mut v = Val::name(k);
+                v.dynamic = true;
+                v
+            }
+            (V::Name(q), Some(k)) if &**q == "builtins" || q.ends_with(".__dict__") => {
+                let mut v = Val::name(&format!("{}.{k}", q.trim_end_matches(".__dict__")));
+                v.dynamic = true;
+                v
+            }
+            (V::Dict(items), _) => items
+                .iter()
+                .find(|(k, _)| same_key(k, &idx))
+                .map_or_else(Val::unknown, |(_, v)| v.clone()),
+            (V::Str(s), _) => match idx.as_int() {
+                Some(i) => s.chars().nth(norm_index(i, s.chars().count())).map_or_else(Val::unknown, |c| Val::str(c.encode_utf8(&mut [0; 4]))),
+                None => Val::unknown(),
+            },
+            (V::Bytes(b), _) => match idx.as_int() {
+                Some(i) => b.get(norm_index(i, b.len())).map_or_else(Val::unknown, |&x| Val::new(V::Int(i64::from(x)))),
+                None => Val::unknown(),
+            },
+            (V::List(items), _) => match idx.as_int() {
+                Some(i) => items.get(norm_index(i, items.len())).cloned().unwrap_or_else(Val::unknown),
+                None => Val::unknown(),
+            },
+            _ => Val::unknown(),
+        };
+        out.flows |= flows;
+        out
+    }
+
+    fn slice(&mut self, base: &Val<'a>, lower: Option<Val<'a>>, upper: Option<Val<'a>>, step: Option<Val<'a>>) -> Val<'a> {
+        let int = |v: &Option<Val<'a>>| -> Result<Option<i64>, ()> {
+            match v {
+                None => Ok(None),
+                Some(v) => match (&v.v, v.as_int()) {
+                    (V::None, _) => Ok(None),
+                    (_, Some(i)) => Ok(Some(i)),
+                    _ => Err(()),
+                },
+            }
+        };
+        let (Ok(lo), Ok(hi), Ok(st)) = (int(&lower), int(&upper), int(&step)) else {
+            return Val::unknown().with_flows(base.flows);
+        };
+        let st = st.unwrap_or(1);
+        if st == 0 {
+            return Val::unknown();
+        }
+        let reverse = st == -1 && lo.is_none() && hi.is_none();
+        let pick = |n: usize| -> Vec<usize> { py_slice(n, lo, hi, st) };
+        let mut out = match &base.v {
+            V::Str(s) => {
+                let chars: Vec<char> = s.chars().collect();
+                Val::str(&pick(chars.len()).into_iter().map(|i| chars[i]).collect::<String>())
+            }
+            V::Bytes(b) => Val::new(V::Bytes(pick(b.len()).into_iter().map(|i| b[i]).collect::<Vec<u8>>().into())),
+            V::List(items) => Val::new(V::List(Rc::new(pick(items.len()).into_iter().map(|i| items[i].clone()).collect()))),
+            _ => return Val::unknown().with_flows(base.flows),
+        };
+        out.flows = base.flows;
+        out.origin = if base.origin == Origin::Literal { Origin::Folded } else { base.origin };
+        out.chain = base.chain.clone();
+        out.payload_from(base);
+        if reverse {
+            Rc::make_mut(&mut out.chain).push(Step::Reverse);
+        }
+        out
+    }
+
+    fn binop(&mut self, l: Val<'a>, op: Operator, r: Val<'a>) -> Val<'a> {
+        let flows = l.flows | r.flows;
+        let max = self.budget.max_value;
+        let folded = match (&l.v, op, &r.v) {
+            (V::Str(a), Operator::Add, V::Str(b)) if a.len() + b.len() <= max => Some(V::Str(format!("{a}{b}").into())),
+            (V::Bytes(a), Operator::Add, V::Bytes(b)) if a.len() + b.len() <= max => {
+                Some(V::Bytes([&a[..], &b[..]].concat().into()))
+            }
+            (V::List(a), Operator::Add, V::List(b)) if a.len() + b.len() <= MAX_ITEMS => {
+                Some(V::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())))
+            }
+            (V::Str(a), Operator::Mult, V::Int(n)) | (V::Int(n), Operator::Mult, V::Str(a))
+                if *n >= 0 && a.len().saturating_mul(*n as usize) <= max =>
+            {
+                Some(V::Str(a.repeat(*n as usize).into()))
+            }
+            (V::Str(fmt), Operator::Mod, _) => percent_format(fmt, &r).map(|s| V::Str(s.into())),
+            (V::Int(a), op, V::Int(b)) => int_op(*a, op, *b).map(V::Int),
+            _ => None,
+        };
+        match folded {
+            Some(v) => {
+                let mut out = Val::new(v).with_flows(flows);
+                out.origin = if l.origin == Origin::Decoded || r.origin == Origin::Decoded { Origin::Decoded } else { Origin::Folded };
+                out.chain = if l.chain.len() >= r.chain.len() { l.chain.clone() } else { r.chain.clone() };
+                out.dynamic = l.dynamic || r.dynamic;
+                out
+            }
+            None => Val::unknown().with_flows(flows),
+        }
+    }
+
+    fn comprehension(&mut self, elt: &'a Expr, gens: &'a [ast::Comprehension]) -> Val<'a> {
+        self.scopes.push(HashMap::new());
+        // First, walk once for facts, with targets unknown.
+        let mut iter_vals = Vec::new();
+        for g in gens {
+            let it = self.eval(&g.iter);
+            self.bind(&g.target, Val::unknown().with_flows(it.deep_flows()));
+            for cond in &g.ifs {
+                self.eval(cond);
+            }
+            iter_vals.push(it);
+        }
+        let first = self.eval(elt);
+        let mut result = Val::unknown().with_flows(first.flows | iter_vals.iter().fold(0, |f, v| f | v.deep_flows()));
+        // Then fold, without facts, when there is one generator over a known iterable.
+        if gens.len() == 1 {
+            if let Some(items) = iter_vals[0].iter_items(MAX_ITEMS) {
+                let emit = std::mem::replace(&mut self.emit, false);
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for item in items {
+                    if self.budget.timed_out {
+                        ok = false;
+                        break;
+                    }
+                    self.bind(&gens[0].target, item);
+                    let mut keep = true;
+                    for cond in &gens[0].ifs {
+                        match self.eval(cond).v {
+                            V::Bool(b) => keep &= b,
+                            _ => ok = false,
+                        }
+                    }
+                    if !ok {
+                        break;
+                    }
+                    if keep {
+                        let v = self.eval(elt);
+                        if !v.is_known() {
+                            ok = false;
+                            break;
+                        }
+                        out.push(v);
+                    }
+                }
+                self.emit = emit;
+                if ok {
+                    let flows = result.flows;
+                    result = Val::new(V::List(Rc::new(out))).with_flows(flows);
+                    result.origin = Origin::Folded;
+                    result.chain = iter_vals[0].chain.clone();
+                }
+            }
+        }
+        self.scopes.pop();
+        result
+    }
+
+    // ---- calls -------------------------------------------------------------------------
+
+    #[allow(clippy::too_many_lines)]
+    fn call(&mut self, c: &'a ExprCall) -> Val<'a> {
+        let (fval, recv, method) = match &*c.func {
+            Expr::Attribute(a) if dotted(&c.func).is_none_or(|k| !self.scopes.iter().any(|s| s.contains_key(&k))) => {
+                let base = self.eval(&a.value);
+                let f = self.attribute(&base, a.attr.as_str(), false);
+                (f, Some(base), Some(a.attr.as_str()))
+            }
+            other => (self.eval(other), None, None),
+        };
+        let callee = match &fval.v {
+            V::Name(q) => q.to_string(),
+            V::Def(d) => format!("<local>.{}", d.name),
+            V::Lambda(_) => "<lambda>".to_string(),
+            V::Instance(q) => format!("{q}.__call__"),
+            _ => method.map_or_else(|| "?".to_string(), |m| format!("?.{m}")),
+        };
+        self.push_frame(Frame::Call(callee.clone()));
+        let mut args = Vec::with_capacity(c.arguments.args.len());
+        for a in &c.arguments.args {
+            let v = self.eval(a);
+            if matches!(a, Expr::Starred(_)) {
+                args.push(Val::unknown().with_flows(v.deep_flows()));
+            } else {
+                args.push(v);
+            }
+        }
+        let mut kwargs: Vec<(Option<&'a str>, Val<'a>)> = Vec::with_capacity(c.arguments.keywords.len());
+        for k in &c.arguments.keywords {
+            let v = self.eval(&k.value);
+            kwargs.push((k.arg.as_ref().map(|a| a.as_str()), v));
+        }
+        self.pop_frame();
+
+        let recv_flows = recv.as_ref().map_or(0, |r| r.flows);
+        let arg_flows = args.iter().chain(kwargs.iter().map(|(_, v)| v)).fold(0, |f, v| f | v.deep_flows());
+        self.exec_payload = None;
+        let mut result = self.apply(&callee, &fval, recv.as_ref(), method, &args, &kwargs, c);
+        let exec_payload = self.exec_payload.take();
+
+        if self.emit {
+            // Folded or decoded arguments are strings the rules should see.
+            for (a, v) in c.arguments.args.iter().zip(&args) {
+                if v.origin != Origin::Literal && !matches!(a, Expr::Call(_)) {
+                    self.string_fact(v, a.range());
+                }
+            }
+            let mut arg_strings = Vec::new();
+            let mut room = 64;
+            for v in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
+                v.collect_strings(&mut arg_strings, &mut room);
+            }
+            let kw = kwargs
+                .iter()
+                .zip(&c.arguments.keywords)
+                .filter_map(|((name, v), k)| {
+                    let text = match &v.v {
+                        V::Str(s) => truncate(s, 256),
+                        V::Int(i) => i.to_string(),
+                        V::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+                        V::None => "None".to_string(),
+                        V::Name(q) => q.to_string(),
+                        _ => truncate(self.source_text(k.value.range()), 256),
+                    };
+                    name.map(|n| (n.to_string(), text))
+                })
+                .collect();
+            let payload = args.first().and_then(|a| a.payload_idx()).or(exec_payload);
+            let fact = CallFact { callee: callee.clone(), dynamic: fval.dynamic, arg_strings, flows: arg_flows | recv_flows, kwargs: kw };
+            self.fact(FactKind::Call(fact), c.range(), payload);
+        }
+
+        result.flows |= arg_flows | recv_flows;
+        for (g, tag) in &self.flows.calls {
+            if g.matches(&callee) {
+                result.flows |= tag;
+            }
+        }
+        if let Some(set) = &self.flows.secret_paths {
+            let mut strings = Vec::new();
+            let mut room = 16;
+            for v in &args {
+                v.collect_strings(&mut strings, &mut room);
+            }
+            if !strings.is_empty() && (strings.iter().any(|s| set.is_match(s)) || set.is_match(&strings.join("/"))) {
+                result.flows |= flow::SECRET;
+            }
+        }
+        result
+    }
+
+    fn source_text(&self, r: TextRange) -> &'a str {
+        self.text.get(r.start().to_usize()..r.end().to_usize()).unwrap_or("")
+    }
+
+    #[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+    fn apply(
+        &mut self,
+        callee: &str,
+        fval: &Val<'a>,
+        recv: Option<&Val<'a>>,
+        method: Option<&str>,
+        args: &[Val<'a>],
+        kwargs: &[(Option<&'a str>, Val<'a>)],
+        c: &'a ExprCall,
+    ) -> Val<'a> {
+        let arg = |i: usize| args.get(i);
+        let kw = |name: &str| kwargs.iter().find(|(n, _)| *n == Some(name)).map(|(_, v)| v);
+        // User-defined decoders: apply lambdas and small functions to known arguments.
+        match &fval.v {
+            V::Lambda(l) => return self.inline_lambda(l, args),
+            V::Def(d) => return self.inline_def(d, args),
+            _ => {}
+        }
+        // Methods on constants.
+        if let (Some(r), Some(m)) = (recv, method) {
+            if matches!(r.v, V::Str(_) | V::Bytes(_) | V::List(_) | V::Dict(_)) {
+                return self.const_method(r, m, args, c);
+            }
+        }
+        match callee {
+            "builtins.__import__" | "importlib.import_module" | "importlib.__import__" => {
+                if let Some(m) = arg(0).and_then(Val::as_str) {
+                    let m = m.to_string();
+                    self.fact(FactKind::Import(m.clone()), c.range(), None);
+                    let mut v = Val::name(&m);
+                    v.dynamic = true;
+                    return v;
+                }
+                Val::unknown()
+            }
+            "builtins.getattr" => match (arg(0), arg(1)) {
+                (Some(obj), Some(name)) if name.as_str().is_some() => {
+                    let dynamic = name.origin != Origin::Literal || obj.dynamic;
+                    let n = name.as_str().unwrap_or_default().to_string();
+                    let mut v = match &obj.v {
+                        V::Globals => self.lookup(&n),
+                        _ => self.attribute(obj, &n, dynamic),
+                    };
+                    v.dynamic |= dynamic;
+                    v
+                }
+                _ => Val::unknown(),
+            },
+            "builtins.globals" | "builtins.locals" | "builtins.vars" if args.is_empty() => Val::new(V::Globals),
+            "builtins.chr" => match arg(0).and_then(Val::as_int) {
+                Some(i) => char::from_u32(i as u32).map_or_else(Val::unknown, |ch| folded(V::Str(ch.to_string().into()))),
+                None => Val::unknown(),
+            },
+            "builtins.ord" => match arg(0).and_then(Val::as_text) {
+                Some(s) if s.chars().count() == 1 => Val::new(V::Int(i64::from(s.chars().next().map_or(0, |c| c as u32)))),
+                _ => match arg(0).map(|a| &a.v) {
+                    Some(V::Bytes(b)) if b.len() == 1 => Val::new(V::Int(i64::from(b[0]))),
+                    _ => Val::unknown(),
+                },
+            },
+            "builtins.bytes" | "builtins.bytearray" => match arg(0) {
+                None => Val::new(V::Bytes(Rc::from(Vec::new()))),
+                Some(a) => {
+                    let mut out = match &a.v {
+                        V::Bytes(_) => a.clone(),
+                        V::Str(s) => Val::new(V::Bytes(s.as_bytes().into())),
+                        V::List(items) => match items.iter().map(|i| i.as_int().and_then(|x| u8::try_from(x).ok())).collect::<Option<Vec<u8>>>() {
+                            Some(b) => Val::new(V::Bytes(b.into())),
+                            None => Val::unknown(),
+                        },
+                        _ => Val::unknown(),
+                    };
+                    if out.is_known() {
+                        out.origin = if a.origin == Origin::Decoded { Origin::Decoded } else { Origin::Folded };
+                        out.chain = a.chain.clone();
+                        out.payload_from(a);
+                    }
+                    out
+                }
+            },
+            "builtins.str" => match arg(0) {
+                Some(a) if matches!(a.v, V::Str(_)) => a.clone(),
+                Some(a) if matches!(a.v, V::Bytes(_)) && args.len() >= 2 => {
+                    let mut v = a.clone();
+                    v.v = V::Str(String::from_utf8_lossy(a.as_bytes().unwrap_or_default()).into());
+                    v
+                }
+                Some(a) => a.as_int().map_or_else(Val::unknown, |i| folded(V::Str(i.to_string().into()))),
+                None => Val::str(""),
+            },
+            "builtins.list" | "builtins.tuple" | "builtins.set" | "builtins.sorted" | "builtins.reversed" => {
+                match arg(0).and_then(|a| a.iter_items(MAX_ITEMS).map(|items| (a, items))) {
+                    Some((a, mut items)) => {
+                        if callee == "builtins.reversed" {
+                            items.reverse();
+                        }
+                        let mut v = folded(V::List(Rc::new(items)));
+                        v.chain = a.chain.clone();
+                        if callee == "builtins.reversed" {
+                            Rc::make_mut(&mut v.chain).push(Step::Reverse);
+                        }
+                        v
+                    }
+                    None => Val::unknown(),
+                }
+            }
+            "builtins.map" => match (arg(0), arg(1).and_then(|a| a.iter_items(MAX_ITEMS))) {
+                (Some(f), Some(items)) => {
+                    let emit = std::mem::replace(&mut self.emit, false);
+                    let mut out = Vec::with_capacity(items.len());
+                    let mut ok = true;
+                    for item in items {
+                        let v = self.apply_value(f, vec![item], c);
+                        if !v.is_known() || self.budget.timed_out {
+                            ok = false;
+                            break;
+                        }
+                        out.push(v);
+                    }
+                    self.emit = emit;
+                    if ok { folded(V::List(Rc::new(out))) } else { Val::unknown() }
+                }
+                _ => Val::unknown(),
+            },
+            "builtins.int" => match (arg(0), arg(1).and_then(Val::as_int)) {
+                (Some(a), base) => match (&a.v, base) {
+                    (V::Int(i), None) => Val::new(V::Int(*i)),
+                    (V::Str(s), b) => i64::from_str_radix(s.trim(), b.unwrap_or(10) as u32).map_or_else(|_| Val::unknown(), |i| Val::new(V::Int(i))),
+                    _ => Val::unknown(),
+                },
+                _ => Val::new(V::Int(0)),
+            },
+            "builtins.len" => match arg(0).map(|a| &a.v) {
+                Some(V::Str(s)) => Val::new(V::Int(s.chars().count() as i64)),
+                Some(V::Bytes(b)) => Val::new(V::Int(b.len() as i64)),
+                Some(V::List(l)) => Val::new(V::Int(l.len() as i64)),
+                _ => Val::unknown(),
+            },
+            "builtins.range" => {
+                let ints: Option<Vec<i64>> = args.iter().map(Val::as_int).collect();
+                match ints.as_deref() {
+                    Some(&[n]) => range_list(0, n, 1),
+                    Some(&[a, b]) => range_list(a, b, 1),
+                    Some(&[a, b, s]) => range_list(a, b, s),
+                    _ => Val::unknown(),
+                }
+            }
+            "builtins.str.maketrans" => match (arg(0).and_then(Val::as_str), arg(1).and_then(Val::as_str)) {
+                (Some(a), Some(b)) if a.chars().count() == b.chars().count() => {
+                    let items = a.chars().zip(b.chars()).map(|(x, y)| (Val::new(V::Int(x as i64)), Val::new(V::Int(y as i64)))).collect();
+                    Val::new(V::Dict(Rc::new(items)))
+                }
+                _ => Val::unknown(),
+            },
+            "builtins.compile" => arg(0).cloned().map_or_else(Val::unknown, |a| {
+                self.exec_sink(&a, c);
+                a
+            }),
+            "builtins.exec" | "builtins.eval" | "builtins.execfile" => {
+                if let Some(a) = arg(0) {
+                    self.exec_sink(a, c);
+                }
+                Val::unknown()
+            }
+            "codecs.decode" | "codecs.encode" => {
+                let codec = arg(1).or_else(|| kw("encoding")).and_then(Val::as_str).unwrap_or("utf-8").to_string();
+                match (arg(0), codec_step(&codec)) {
+                    (Some(a), Some(step)) => self.decode(a, step, c),
+                    (Some(a), None) if callee == "codecs.decode" && matches!(a.v, V::Bytes(_)) => {
+                        let mut v = a.clone();
+                        v.v = V::Str(String::from_utf8_lossy(a.as_bytes().unwrap_or_default()).into());
+                        v
+                    }
+                    _ => Val::unknown(),
+                }
+            }
+            "base64.b64decode" if kw("altchars").is_some() || args.len() > 1 => Val::unknown().with_flows(flow::DECODED),
+            "base64.urlsafe_b64decode" => match arg(0) {
+                Some(a) => self.decode_with(a, Step::Base64, true, c),
+                None => Val::unknown(),
+            },
+            _ => {
+                if let Some(step) = decoder_step(callee) {
+                    return match arg(0) {
+                        Some(a) => self.decode(a, step, c),
+                        None => Val::unknown().with_flows(flow::DECODED),
+                    };
+                }
+                match &fval.v {
+                    V::Name(q) if !q.starts_with("?.") => Val::new(V::Instance(q.clone())),
+                    _ => Val::unknown(),
+                }
+            }
+        }
+    }
+
+    /// Calls a function value (builtin name or lambda) on arguments, without facts.
+    fn apply_value(&mut self, f: &Val<'a>, args: Vec<Val<'a>>, c: &'a ExprCall) -> Val<'a> {
+        match &f.v {
+            V::Lambda(l) => self.inline_lambda(l, &args),
+            V::Def(d) => self.inline_def(d, &args),
+            V::Name(q) => {
+                let q = q.to_string();
+                self.apply(&q, f, None, None, &args, &[], c)
+            }
+            _ => Val::unknown(),
+        }
+    }
+
+    fn const_method(&mut self, r: &Val<'a>, m: &str, args: &[Val<'a>], c: &'a ExprCall) -> Val<'a> {
+        let arg = |i: usize| args.get(i);
+        let keep = |mut v: Val<'a>| {
+            v.flows |= r.flows;
+            v.chain = r.chain.clone();
+            v.origin = if r.origin == Origin::Decoded { Origin::Decoded } else { Origin::Folded };
+            v.payload_from(r);
+            v
+        };
+        match (&r.v, m) {
+            (V::Str(sep), "join") => match arg(0).and_then(|a| a.iter_items(MAX_ITEMS).map(|i| (a, i))) {
+                Some((a, items)) => {
+                    let parts: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(str::to_string)).collect();
+                    match parts {
+                        Some(p) if p.iter().map(String::len).sum::<usize>() <= self.budget.max_value => {
+                            let mut v = keep(Val::str(&p.join(sep)));
+                            v.chain = a.chain.clone();
+                            v.flows |= a.deep_flows();
+                            if a.origin == Origin::Decoded {
+                                v.origin = Origin::Decoded;
+                            }
+                            v
+                        }
+                        _ => Val::unknown(),
+                    }
+                }
+                None => Val::unknown(),
+            },
+            (V::Bytes(sep), "join") => match arg(0).and_then(|a| a.iter_items(MAX_ITEMS)) {
+                Some(items) => {
+                    let parts: Option<Vec<Vec<u8>>> = items
+                        .iter()
+                        .map(|i| match &i.v {
+                            V::Bytes(b) => Some(b.to_vec()),
+                            _ => None,
+                        })
+                        .collect();
+                    parts.map_or_else(Val::unknown, |p| keep(Val::new(V::Bytes(p.join(&sep[..]).into()))))
+                }
+                None => Val::unknown(),
+            },
+            (V::Bytes(b), "decode") => {
+                let codec = arg(0).and_then(Val::as_str).unwrap_or("utf-8").to_string();
+                match codec_step(&codec) {
+                    Some(step) => self.decode(r, step, c),
+                    None => {
+                        let text = if codec.to_ascii_lowercase().contains("utf-16") || codec.to_ascii_lowercase().contains("utf16") {
+                            let units = b.chunks_exact(2).map(|x| u16::from_le_bytes([x[0], x[1]]));
+                            char::decode_utf16(units).map(|c| c.unwrap_or('\u{FFFD}')).collect()
+                        } else if matches!(codec.to_ascii_lowercase().as_str(), "latin-1" | "latin1" | "iso-8859-1") {
+                            b.iter().map(|&x| x as char).collect()
+                        } else {
+                            String::from_utf8_lossy(b).into_owned()
+                        };
+                        keep(Val::str(&text))
+                    }
+                }
+            }
+            (V::Str(s), "encode") => match arg(0).and_then(Val::as_str).and_then(codec_step) {
+                Some(Step::Rot13) => self.decode(r, Step::Rot13, c),
+                _ => keep(Val::new(V::Bytes(s.as_bytes().into()))),
+            },
+            (V::Str(s), "replace") => match (arg(0).and_then(Val::as_str), arg(1).and_then(Val::as_str)) {
+                (Some(a), Some(b)) if !a.is_empty() && s.len().saturating_mul(b.len().max(1)) <= self.budget.max_value => keep(Val::str(&s.replace(a, b))),
+                _ => Val::unknown(),
+            },
+            (V::Bytes(s), "replace") => match (arg(0).and_then(Val::as_bytes), arg(1).and_then(Val::as_bytes)) {
+                (Some(a), Some(b)) if !a.is_empty() => keep(Val::new(V::Bytes(bytes_replace(s, a, b).into()))),
+                _ => Val::unknown(),
+            },
+            (V::Str(s), "translate") => match arg(0).map(|a| &a.v) {
+                Some(V::Dict(table)) => {
+                    let map: HashMap<i64, Option<String>> = table
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            let k = k.as_int()?;
+                            let v = match &v.v {
+                                V::Int(i) => char::from_u32(*i as u32).map(|c| c.to_string()),
+                                V::Str(s) => Some(s.to_string()),
+                                _ => None,
+                            };
+                            Some((k, v))
+                        })
+                        .collect();
+                    let out: String = s
+                        .chars()
+                        .filter_map(|ch| match map.get(&(ch as i64)) {
+                            Some(Some(rep)) => Some(rep.clone()),
+                            Some(None) => None,
+                            None => Some(ch.to_string()),
+                        })
+                        .collect();
+                    keep(Val::str(&out))
+                }
+                _ => Val::unknown(),
+            },
+            (V::Str(s), "upper") => keep(Val::str(&s.to_uppercase())),
+            (V::Str(s), "lower") => keep(Val::str(&s.to_lowercase())),
+            (V::Str(s), "strip") => keep(Val::str(s.trim())),
+            (V::Str(s), "lstrip") => keep(Val::str(s.trim_start())),
+            (V::Str(s), "rstrip") => keep(Val::str(s.trim_end())),
+            (V::Bytes(b), "strip") => keep(Val::new(V::Bytes(b.trim_ascii().into()))),
+            (V::Bytes(b), "hex") => keep(Val::str(&b.iter().map(|x| format!("{x:02x}")).collect::<String>())),
+            (V::Str(s), "split") => {
+                let parts: Vec<Val<'a>> = match arg(0).and_then(Val::as_str) {
+                    Some(sep) if !sep.is_empty() => s.split(sep).map(Val::str).collect(),
+                    _ => s.split_whitespace().map(Val::str).collect(),
+                };
+                keep(Val::new(V::List(Rc::new(parts))))
+            }
+            (V::Str(s), "format") => {
+                let mut out = String::new();
+                let mut rest: &str = s;
+                let mut next = 0usize;
+                while let Some(i) = rest.find('{') {
+                    out.push_str(&rest[..i]);
+                    let Some(j) = rest[i..].find('}') else { return Val::unknown() };
+                    let field = &rest[i + 1..i + j];
+                    let idx = if field.is_empty() {
+                        next += 1;
+                        next - 1
+                    } else if let Ok(n) = field.parse::<usize>() {
+                        n
+                    } else {
+                        return Val::unknown();
+                    };
+                    match args.get(idx).map(|a| &a.v) {
+                        Some(V::Str(a)) => out.push_str(a),
+                        Some(V::Int(n)) => out.push_str(&n.to_string()),
+                        _ => return Val::unknown(),
+                    }
+                    rest = &rest[i + j + 1..];
+                }
+                out.push_str(rest);
+                let mut v = keep(Val::str(&out));
+                v.flows |= args.iter().fold(0, |f, a| f | a.flows);
+                v
+            }
+            (V::Dict(items), "get") => match arg(0) {
+                Some(k) => items.iter().find(|(kk, _)| same_key(kk, k)).map_or_else(|| arg(1).cloned().unwrap_or_else(Val::unknown), |(_, v)| v.clone()),
+                None => Val::unknown(),
+            },
+            _ => Val::unknown().with_flows(r.flows),
+        }
+    }
+
+    fn inline_lambda(&mut self, l: &'a ast::ExprLambda, args: &[Val<'a>]) -> Val<'a> {
+        if self.inline_depth >= MAX_INLINE {
+            return Val::unknown();
+        }
+        self.inline_depth += 1;
+        let emit = std::mem::replace(&mut self.emit, false);
+        let mut scope = HashMap::new();
+        if let Some(p) = &l.parameters {
+            for (i, param) in p.posonlyargs.iter().chain(&p.args).enumerate() {
+                scope.insert(param.parameter.name.to_string(), args.get(i).cloned().unwrap_or_else(Val::unknown));
+            }
+        }
+        self.scopes.push(scope);
+        let v = self.eval(&l.body);
+        self.scopes.pop();
+        self.emit = emit;
+        self.inline_depth -= 1;
+        v
+    }
+
+    /// Applies a small function (assignments, expression statements, a return) to arguments.
+    fn inline_def(&mut self, d: &'a ast::StmtFunctionDef, args: &[Val<'a>]) -> Val<'a> {
+        if self.inline_depth >= MAX_INLINE || d.body.len() > 20 {
+            return Val::unknown();
+        }
+        self.inline_depth += 1;
+        let emit = std::mem::replace(&mut self.emit, false);
+        let mut scope = HashMap::new();
+        for (i, param) in d.parameters.posonlyargs.iter().chain(&d.parameters.args).enumerate() {
+            scope.insert(param.parameter.name.to_string(), args.get(i).cloned().unwrap_or_else(Val::unknown));
+        }
+        self.scopes.push(scope);
+        let mut result = Val::unknown();
+        for s in &d.body {
+            match s {
+                Stmt::Assign(a) => {
+                    let v = self.eval(&a.value);
+                    for t in &a.targets {
+                        self.bind(t, v.clone());
+                    }
+                }
+                Stmt::AugAssign(a) => {
+                    let cur = self.eval(&a.target);
+                    let rhs = self.eval(&a.value);
+                    let v = self.binop(cur, a.op, rhs);
+                    self.bind(&a.target, v);
+                }
+                Stmt::Import(_) | Stmt::ImportFrom(_) => self.stmt(s),
+                Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_)) => {}
+                Stmt::Return(r) => {
+                    result = r.value.as_ref().map_or_else(Val::unknown, |v| self.eval(v));
+                    break;
+                }
+                _ => break,
+            }
+        }
+        self.scopes.pop();
+        self.emit = emit;
+        self.inline_depth -= 1;
+        result
+    }
+
+    // ---- decoding ----------------------------------------------------------------------
+
+    fn decode(&mut self, input: &Val<'a>, step: Step, c: &'a ExprCall) -> Val<'a> {
+        self.decode_with(input, step, false, c)
+    }
+
+    fn decode_with(&mut self, input: &Val<'a>, step: Step, urlsafe: bool, c: &'a ExprCall) -> Val<'a> {
+        let unknown = Val::unknown().with_flows(input.flows | flow::DECODED);
+        let Some(data) = input.as_bytes() else { return unknown };
+        if self.budget.decode_exhausted {
+            return unknown;
+        }
+        let cap = self.budget.max_value.min(self.budget.max_decoded.saturating_sub(self.budget.decoded));
+        let res = match step {
+            Step::Base64 => decode::base64(data, urlsafe, cap),
+            Step::Base32 => decode::base32(data, cap),
+            Step::Base16 | Step::Hex => decode::hex(data, cap),
+            Step::Base85 => decode::base85(data, cap),
+            Step::Ascii85 => decode::ascii85(data, cap),
+            Step::Zlib => decode::zlib(data, cap),
+            Step::Gzip => decode::gzip(data, cap),
+            Step::Bz2 => decode::bz2(data, cap),
+            Step::Lzma => decode::lzma(data, cap),
+            Step::Rot13 => Ok(decode::rot13(&String::from_utf8_lossy(data)).into_bytes()),
+            Step::Unquote => Ok(decode::unquote(data)),
+            Step::Marshal => {
+                let mut chain = (*input.chain).clone();
+                chain.push(Step::Marshal);
+                let idx = self.record_payload(&chain, data, false);
+                let mut v = Val::new(V::Code).with_flows(input.flows | flow::DECODED);
+                v.origin = Origin::Decoded;
+                v.chain = Rc::new(chain);
+                v.set_payload(idx);
+                return v;
+            }
+            Step::Reverse | Step::Xor | Step::Fernet => return unknown,
+        };
+        let out = match res {
+            Ok(out) => out,
+            Err(DecodeError::TooLarge) => {
+                self.budget.decode_exhausted = true;
+                self.out.issues.push(SourceIssue {
+                    code: "decode-budget",
+                    start: self.abs(c.range()).0,
+                    end: self.abs(c.range()).1,
+                    detail: format!("{} payload decodes past {} bytes (a decompression bomb?); not decoded further", step.as_str(), cap),
+                    incomplete: true,
+                });
+                return unknown;
+            }
+            Err(DecodeError::Invalid) => return unknown,
+        };
+        self.budget.decoded += out.len();
+        let mut chain = (*input.chain).clone();
+        chain.push(step);
+        let text_like = std::str::from_utf8(&out).is_ok();
+        let mut v = if step == Step::Rot13 || (text_like && matches!(input.v, V::Str(_)) && step == Step::Unquote) {
+            Val::new(V::Str(String::from_utf8_lossy(&out).into()))
+        } else {
+            Val::new(V::Bytes(out.into()))
+        };
+        v.flows = input.flows | flow::DECODED;
+        v.origin = Origin::Decoded;
+        v.chain = Rc::new(chain);
+        // Decoded Python is scanned as source; other decoded text is a string fact.
+        if let Some(bytes) = v.as_bytes() {
+            let bytes = bytes.to_vec();
+            if decode::looks_like_python(&bytes) {
+                if let Some(idx) = self.nested_scan(&bytes, &v.chain, c.range()) {
+                    v.set_payload(idx);
+                }
+            } else if self.emit && std::str::from_utf8(&bytes).is_ok() {
+                let idx = self.record_payload(&v.chain, &bytes, false);
+                v.set_payload(idx);
+                self.string_fact(&v, c.range());
+            }
+        }
+        v
+    }
+
+    /// A value reaches exec/eval/compile: scan it as code (literal strings too: code in a
+    /// string is still code).
+    fn exec_sink(&mut self, a: &Val<'a>, c: &'a ExprCall) {
+        if a.payload_idx().is_some() {
+            return;
+        }
+        if let Some(bytes) = a.as_bytes() {
+            let bytes = bytes.to_vec();
+            self.exec_payload = self.nested_scan(&bytes, &a.chain, c.range());
+        }
+    }
+
+    fn abs(&self, r: TextRange) -> (u32, u32) {
+        match &self.nested {
+            Some(n) => (n.start, n.end),
+            None => (self.base + r.start().to_u32(), self.base + r.end().to_u32()),
+        }
+    }
+
+    fn record_payload(&mut self, chain: &[Step], data: &[u8], python: bool) -> u32 {
+        let prefix = self.nested.as_ref().map(|n| n.chain.clone()).unwrap_or_default();
+        let full: Vec<Step> = prefix.into_iter().chain(chain.iter().copied()).collect();
+        let preview_src = &data[..data.len().min(2048)];
+        let preview = if python || std::str::from_utf8(preview_src).is_ok() || String::from_utf8_lossy(preview_src).chars().all(|c| c != '\u{FFFD}') {
+            String::from_utf8_lossy(preview_src).into_owned()
+        } else {
+            format!("<{} bytes of binary data>", data.len())
+        };
+        let preview = if chain.last() == Some(&Step::Marshal) { format!("<Python bytecode, {} bytes: code objects cannot be decompiled statically>", data.len()) } else { preview };
+        self.out.payloads.push(Payload { chain: full, bytes: data.len(), python, preview, layer: self.layer + 1 });
+        (self.out.payloads.len() - 1) as u32
+    }
+
+    fn nested_scan(&mut self, data: &[u8], chain: &[Step], range: TextRange) -> Option<u32> {
+        if !self.emit {
+            return None;
+        }
+        let h = hash_bytes(data);
+        if !self.seen_payloads.insert(h) {
+            return None;
+        }
+        if self.layer + 1 > self.opts.max_layers {
+            let (start, end) = self.abs(range);
+            self.out.issues.push(SourceIssue {
+                code: "decode-depth",
+                start,
+                end,
+                detail: format!("more than {} layers of decoded code; not followed further", self.opts.max_layers),
+                incomplete: true,
+            });
+            return None;
+        }
+        let text = String::from_utf8_lossy(data).into_owned();
+        let idx = self.record_payload(chain, data, true);
+        let (start, end) = self.abs(range);
+        let full_chain = self.out.payloads[idx as usize].chain.clone();
+        let nested = Nested { start, end, when: self.when(), payload: idx, layer: self.layer + 1, chain: full_chain };
+        analyze_source(&text, 0, self.role, self.flows, self.opts, self.budget, self.out, Some(nested));
+        Some(idx)
+    }
+}
+
+impl Val<'_> {
+    fn payload_idx(&self) -> Option<u32> {
+        self.payload
+    }
+    fn set_payload(&mut self, idx: u32) {
+        self.payload = Some(idx);
+    }
+    fn payload_from(&mut self, other: &Val<'_>) {
+        if self.payload.is_none() {
+            self.payload = other.payload;
+        }
+    }
+}
+
+fn folded(v: V<'_>) -> Val<'_> {
+    let mut v = Val::new(v);
+    v.origin = Origin::Folded;
+    v
+}
+
+/// `a.b.c` for a chain of names and attributes, used as a variable key for `self.x = ...`.
+fn dotted(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Name(n) => Some(n.id.to_string()),
+        Expr::Attribute(a) => dotted(&a.value).map(|b| format!("{b}.{}", a.attr)),
+        _ => None,
+    }
+}
+
+fn same_key(a: &Val<'_>, b: &Val<'_>) -> bool {
+    match (&a.v, &b.v) {
+        (V::Str(x), V::Str(y)) => x == y,
+        (V::Int(x), V::Int(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn norm_index(i: i64, len: usize) -> usize {
+    if i < 0 {
+        (len as i64 + i).max(0) as usize
+    } else {
+        i as usize
+    }
+}
+
+/// Indices selected by a Python slice `[lo:hi:step]` over `n` items.
+fn py_slice(n: usize, lo: Option<i64>, hi: Option<i64>, step: i64) -> Vec<usize> {
+    let n = n as i64;
+    let clamp = |v: i64, lo_b: i64, hi_b: i64| v.max(lo_b).min(hi_b);
+    let adj = |v: i64| if v < 0 { v + n } else { v };
+    let mut out = Vec::new();
+    if step > 0 {
+        let start = clamp(lo.map_or(0, adj), 0, n);
+        let stop = clamp(hi.map_or(n, adj), 0, n);
+        let mut i = start;
+        while i < stop {
+            out.push(i as usize);
+            i += step;
+        }
+    } else {
+        let start = clamp(lo.map_or(n - 1, adj), -1, n - 1);
+        let stop = clamp(hi.map_or(-1, adj), -1, n - 1);
+        let mut i = start;
+        while i > stop {
+            out.push(i as usize);
+            i += step;
+        }
+    }
+    out
+}
+
+fn int_op(a: i64, op: Operator, b: i64) -> Option<i64> {
+    Some(match op {
+        Operator::Add => a.checked_add(b)?,
+        Operator::Sub => a.checked_sub(b)?,
+        Operator::Mult => a.checked_mul(b)?,
+        Operator::BitXor => a ^ b,
+        Operator::BitAnd => a & b,
+        Operator::BitOr => a | b,
+        Operator::FloorDiv if b != 0 => a.div_euclid(b),
+        Operator::Mod if b != 0 => a.rem_euclid(b),
+        Operator::LShift if (0..63).contains(&b) => a.checked_shl(b as u32)?,
+        Operator::RShift if (0..63).contains(&b) => a >> b,
+        Operator::Pow if (0..64).contains(&b) => a.checked_pow(b as u32)?,
+        _ => return None,
+    })
+}
+
+fn range_list<'a>(a: i64, b: i64, s: i64) -> Val<'a> {
+    if s == 0 || ((b - a) / s) > MAX_ITEMS as i64 {
+        return Val::unknown();
+    }
+    let mut items = Vec::new();
+    let mut i = a;
+    while (s > 0 && i < b) || (s < 0 && i > b) {
+        items.push(Val::new(V::Int(i)));
+        i += s;
+    }
+    Val::new(V::List(Rc::new(items)))
+}
+
+/// `'%s-%d' % (a, b)` with constant arguments.
+fn percent_format(fmt: &str, args: &Val<'_>) -> Option<String> {
+    let items: Vec<Val<'_>> = match &args.v {
+        V::List(items) => items.to_vec(),
+        _ => vec![args.clone()],
+    };
+    let mut out = String::new();
+    let mut it = items.iter();
+    let mut chars = fmt.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch != '%' {
+            out.push(ch);
+            continue;
+        }
+        match chars.next()? {
+            '%' => out.push('%'),
+            's' | 'r' => match &it.next()?.v {
+                V::Str(s) => out.push_str(s),
+                V::Int(i) => out.push_str(&i.to_string()),
+                _ => return None,
+            },
+            'd' | 'i' => out.push_str(&it.next()?.as_int()?.to_string()),
+            'c' => out.push(char::from_u32(it.next()?.as_int()? as u32)?),
+            'x' => out.push_str(&format!("{:x}", it.next()?.as_int()?)),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn bytes_replace(s: &[u8], a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i..].starts_with(a) {
+            out.extend_from_slice(b);
+            i += a.len();
+        } else {
+            out.push(s[i]);
+            i += 1;
+        }
+    }
+    out
+}

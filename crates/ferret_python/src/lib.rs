@@ -1,0 +1,263 @@
+//! Python source → facts.
+//!
+//! Second stage of the pipeline. Each file is parsed once with Ruff's parser (which keeps a
+//! partial tree after syntax errors), then one walk resolves names (`import base64 as b`,
+//! `__import__('os')`, `getattr(os, 'sys'+'tem')`), folds constants (`''.join(chr(c) ...)`,
+//! `[::-1]`), decodes payloads statically (base64, zlib, hex, marshal, ...) and scans decoded
+//! Python as nested source. Rules never see the tree: they match the [`Fact`]s emitted here.
+//!
+//! All work is bounded: file size, tree depth, decoding layers, decoded bytes and time. Deep
+//! trees are walked and dropped on a stack sized for them (see [`parse`]).
+
+mod eval;
+mod glob;
+mod source;
+mod value;
+
+pub use ferret_decode::Step;
+pub use glob::Glob;
+pub use source::decode_source;
+
+use std::time::{Duration, Instant};
+
+/// Flow tags: where a value's data came from. A bit set.
+pub type FlowSet = u8;
+
+/// The flow tags, in `rules/flow.toml` order.
+pub mod flow {
+    use super::FlowSet;
+    pub const DECODED: FlowSet = 1;
+    pub const SECRET: FlowSet = 2;
+    pub const ENV: FlowSet = 4;
+    pub const SYSINFO: FlowSet = 8;
+    pub const NETWORK: FlowSet = 16;
+    pub const FILE: FlowSet = 32;
+    pub const NAMES: [(&str, FlowSet); 6] = [
+        ("decoded", DECODED),
+        ("secret", SECRET),
+        ("env", ENV),
+        ("sysinfo", SYSINFO),
+        ("network", NETWORK),
+        ("file", FILE),
+    ];
+    pub fn parse(name: &str) -> Option<FlowSet> {
+        NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
+}
+
+/// Where flow tags come from (loaded from `rules/flow.toml` by the rules crate).
+#[derive(Debug, Default, Clone)]
+pub struct FlowConfig {
+    /// A call to a matching callee returns data with the tag.
+    pub calls: Vec<(Glob, FlowSet)>,
+    /// Reading a matching name (e.g. `os.environ`) gives data with the tag.
+    pub names: Vec<(Glob, FlowSet)>,
+    /// A call with a string argument matching one of these is a read of a secret.
+    pub secret_paths: Option<regex::RegexSet>,
+}
+
+/// When the code behind a fact runs.
+pub use ferret_report::When;
+
+/// What role a file plays in its package; decides `when` for its top-level code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    /// `setup.py` at the package root: everything in it runs at install.
+    SetupScript,
+    /// Any other module: top level runs at import, function bodies when called.
+    Module,
+    /// Executable lines of a `.pth` file: run at every interpreter start after install.
+    Pth,
+}
+
+/// How a string value came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Literal,
+    Folded,
+    Decoded,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Literal => "literal",
+            Self::Folded => "folded",
+            Self::Decoded => "decoded",
+        }
+    }
+}
+
+/// A call site with its callee resolved.
+#[derive(Debug, Clone)]
+pub struct CallFact {
+    /// Qualified name: `os.system`, `builtins.exec`, `requests.Session.post`, `?.read`.
+    pub callee: String,
+    /// Reached through getattr/`__import__`/built strings rather than plain names.
+    pub dynamic: bool,
+    /// Folded string values among the arguments (nested containers flattened), bounded.
+    pub arg_strings: Vec<String>,
+    /// Flow tags carried by any argument (or the receiver).
+    pub flows: FlowSet,
+    /// Keyword arguments: name and folded text (or source text when not constant).
+    pub kwargs: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum FactKind {
+    Call(CallFact),
+    Str { value: String, origin: Origin },
+    Import(String),
+}
+
+/// One fact with its location (byte range in the file; facts from a decoded payload carry the
+/// range of the blob they came from).
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub kind: FactKind,
+    pub start: u32,
+    pub end: u32,
+    pub when: When,
+    /// Index into [`Facts::contexts`].
+    pub ctx: u32,
+    /// Index into [`Facts::payloads`] when the fact comes from decoded code.
+    pub payload: Option<u32>,
+}
+
+/// Enclosing constructs of a fact, for `inside` conditions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    pub function: Option<String>,
+    pub class_bases: Vec<String>,
+    pub calls: Vec<String>,
+}
+
+/// A payload decoded statically.
+#[derive(Debug, Clone)]
+pub struct Payload {
+    pub chain: Vec<Step>,
+    pub bytes: usize,
+    pub python: bool,
+    /// Bounded prefix of the decoded text (lossy UTF-8).
+    pub preview: String,
+    /// Nesting: 1 for a payload found in the file, 2 for one inside that, ...
+    pub layer: u32,
+}
+
+/// Something the analyser noticed about the source itself.
+#[derive(Debug, Clone)]
+pub struct SourceIssue {
+    pub code: &'static str,
+    pub start: u32,
+    pub end: u32,
+    pub detail: String,
+    /// Part of the code was not analysed because of it.
+    pub incomplete: bool,
+}
+
+/// Everything one file yields.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// The decoded source text, for locations and snippets.
+    pub text: String,
+    pub facts: Vec<Fact>,
+    pub contexts: Vec<Context>,
+    pub payloads: Vec<Payload>,
+    pub issues: Vec<SourceIssue>,
+}
+
+/// Bounds on the analysis of one file (including everything decoded from it).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Source larger than this is not parsed (listed as not analysed).
+    pub max_parse_bytes: usize,
+    /// Expression/statement nesting the walker follows (CPython itself refuses far less).
+    pub max_depth: usize,
+    /// Layers of decoded-then-executed code followed.
+    pub max_layers: u32,
+    /// Bytes produced by decoders per file.
+    pub max_decoded_bytes: usize,
+    /// Size of one folded or decoded value.
+    pub max_value_bytes: usize,
+    /// Wall-clock budget per file.
+    pub time_budget: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_parse_bytes: 16 << 20,
+            max_depth: 1500,
+            max_layers: 24,
+            max_decoded_bytes: 64 << 20,
+            max_value_bytes: 16 << 20,
+            time_budget: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Analyses one Python file.
+pub fn analyze(bytes: &[u8], role: FileRole, flows: &FlowConfig, opts: &Options) -> Facts {
+    let (text, mut issues) = decode_source(bytes);
+    let mut facts = Facts { issues: Vec::new(), ..Facts::default() };
+    if text.len() > opts.max_parse_bytes {
+        issues.push(SourceIssue {
+            code: "file-too-large",
+            start: 0,
+            end: 0,
+            detail: format!("{} bytes of source is over the {}-byte parse limit", text.len(), opts.max_parse_bytes),
+            incomplete: true,
+        });
+        facts.text = text;
+        facts.issues = issues;
+        return facts;
+    }
+    let deadline = Instant::now() + opts.time_budget;
+    let mut budget = eval::Budget::new(opts, deadline);
+    if role == FileRole::Pth {
+        // Only lines starting with `import` run; others are paths. Analyse each executable
+        // line as code, located where it is.
+        let mut offset = 0u32;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("import ") || trimmed.starts_with("import\t") {
+                eval::analyze_source(line, offset, role, flows, opts, &mut budget, &mut facts, None);
+            }
+            offset += line.len() as u32;
+        }
+    } else {
+        eval::analyze_source(&text, 0, role, flows, opts, &mut budget, &mut facts, None);
+    }
+    issues.append(&mut facts.issues);
+    facts.issues = issues;
+    facts.text = text;
+    facts
+}
+
+/// Byte offset → 1-based line and column (in characters), computed once per file.
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+        Self { starts }
+    }
+    /// (line, column), both 1-based; the column counts characters.
+    pub fn location(&self, text: &str, offset: u32) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1] as usize;
+        let end = (offset as usize).min(text.len());
+        let col = text.get(start..end).map_or(end - start, |s| s.chars().count());
+        (line as u32, col as u32 + 1)
+    }
+    /// The text of a 1-based line, without its newline.
+    pub fn line_text<'t>(&self, text: &'t str, line: u32) -> &'t str {
+        let i = (line as usize).saturating_sub(1);
+        let Some(&start) = self.starts.get(i) else { return "" };
+        let end = self.starts.get(i + 1).map_or(text.len(), |&e| e as usize);
+        text.get(start as usize..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+    }
+}

@@ -1,0 +1,157 @@
+//! Abstract values: what the walker knows about an expression's result.
+
+use crate::{FlowSet, Origin, Step};
+use ruff_python_ast::{ExprLambda, StmtFunctionDef};
+use std::rc::Rc;
+
+#[derive(Clone, Debug)]
+pub(crate) enum V<'a> {
+    Unknown,
+    None,
+    Bool(bool),
+    Int(i64),
+    Str(Rc<str>),
+    Bytes(Rc<[u8]>),
+    /// Lists, tuples and sets alike.
+    List(Rc<Vec<Val<'a>>>),
+    Dict(Rc<Vec<(Val<'a>, Val<'a>)>>),
+    /// A module, function or attribute reached by a qualified name (`os`, `os.system`).
+    Name(Rc<str>),
+    /// The result of calling a qualified name (`requests.Session()`): its methods are
+    /// `requests.Session.post` and so on.
+    Instance(Rc<str>),
+    Lambda(&'a ExprLambda),
+    Def(&'a StmtFunctionDef),
+    /// A code object from `marshal.loads`: bytecode, which cannot be decompiled here.
+    Code,
+    /// `globals()` / `locals()` / `vars()`: subscripting them resolves names.
+    Globals,
+}
+
+/// A value plus what is known of its history.
+#[derive(Clone, Debug)]
+pub(crate) struct Val<'a> {
+    pub v: V<'a>,
+    pub flows: FlowSet,
+    pub origin: Origin,
+    /// Decoding steps that produced this value.
+    pub chain: Rc<Vec<Step>>,
+    /// Reached through getattr/__import__/string building.
+    pub dynamic: bool,
+    /// The decoded payload this value is (index into `Facts::payloads`).
+    pub payload: Option<u32>,
+}
+
+impl<'a> Val<'a> {
+    pub fn unknown() -> Self {
+        Self::new(V::Unknown)
+    }
+    pub fn new(v: V<'a>) -> Self {
+        Self { v, flows: 0, origin: Origin::Literal, chain: Rc::new(Vec::new()), dynamic: false, payload: None }
+    }
+    pub fn with_flows(mut self, flows: FlowSet) -> Self {
+        self.flows |= flows;
+        self
+    }
+    pub fn name(q: &str) -> Self {
+        Self::new(V::Name(q.into()))
+    }
+    pub fn str(s: &str) -> Self {
+        Self::new(V::Str(s.into()))
+    }
+    pub fn is_known(&self) -> bool {
+        !matches!(self.v, V::Unknown)
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.v {
+            V::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// Text of a str, or bytes as latin-1-ish lossy text.
+    pub fn as_text(&self) -> Option<String> {
+        match &self.v {
+            V::Str(s) => Some(s.to_string()),
+            V::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+            _ => None,
+        }
+    }
+    /// Raw bytes of a str (UTF-8) or bytes value.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.v {
+            V::Str(s) => Some(s.as_bytes()),
+            V::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn as_int(&self) -> Option<i64> {
+        match self.v {
+            V::Int(i) => Some(i),
+            V::Bool(b) => Some(i64::from(b)),
+            _ => None,
+        }
+    }
+    pub fn qualified(&self) -> Option<&str> {
+        match &self.v {
+            V::Name(q) => Some(q),
+            _ => None,
+        }
+    }
+    /// Elements of a list/tuple/set, characters of a str, ints of bytes.
+    pub fn iter_items(&self, max: usize) -> Option<Vec<Val<'a>>> {
+        let inherit = |mut v: Val<'a>| {
+            v.flows |= self.flows;
+            v
+        };
+        match &self.v {
+            V::List(items) if items.len() <= max => Some(items.iter().cloned().map(inherit).collect()),
+            V::Str(s) if s.len() <= max => Some(s.chars().map(|c| inherit(Val::str(c.encode_utf8(&mut [0; 4])))).collect()),
+            V::Bytes(b) if b.len() <= max => Some(b.iter().map(|&x| inherit(Val::new(V::Int(i64::from(x))))).collect()),
+            V::Dict(items) if items.len() <= max => Some(items.iter().map(|(k, _)| inherit(k.clone())).collect()),
+            _ => None,
+        }
+    }
+    /// Folded string texts inside this value (flattening containers), bounded.
+    pub fn collect_strings(&self, out: &mut Vec<String>, budget: &mut usize) {
+        if *budget == 0 {
+            return;
+        }
+        match &self.v {
+            V::Str(s) => {
+                *budget -= 1;
+                out.push(truncate(s, 4096));
+            }
+            V::Bytes(b) => {
+                *budget -= 1;
+                out.push(truncate(&String::from_utf8_lossy(&b[..b.len().min(4096)]), 4096));
+            }
+            V::List(items) => items.iter().for_each(|i| i.collect_strings(out, budget)),
+            V::Dict(items) => items.iter().for_each(|(k, v)| {
+                k.collect_strings(out, budget);
+                v.collect_strings(out, budget);
+            }),
+            _ => {}
+        }
+    }
+    /// Union of flows inside containers too.
+    pub fn deep_flows(&self) -> FlowSet {
+        let mut f = self.flows;
+        match &self.v {
+            V::List(items) => items.iter().for_each(|i| f |= i.deep_flows()),
+            V::Dict(items) => items.iter().for_each(|(k, v)| f |= k.deep_flows() | v.deep_flows()),
+            _ => {}
+        }
+        f
+    }
+}
+
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
