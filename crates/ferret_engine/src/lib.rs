@@ -1,1 +1,365 @@
-//! placeholder
+//! Scans packages: archive → package model → Python facts → rules → verdict → report.
+//!
+//! [`Engine`] holds the compiled [`RuleSet`] and the bounds; it is `Sync` and shared by every
+//! thread. Files of a package are analysed in parallel with rayon, packages too; results are
+//! sorted so output never depends on scheduling.
+
+mod package;
+mod rule_test;
+mod score;
+
+pub use package::{expand_inputs, Input};
+pub use rule_test::{test_rules, RuleTestOutcome};
+
+use ferret_archive::{Archive, Issue, Limits, MemberKind};
+use ferret_python::{FactKind, Facts, FileRole, LineIndex};
+use ferret_report::{escape_for_display, Decoded, Finding, NotAnalysed, PackageReport, Stats};
+use ferret_rules::{Body, FactRef, FileInfo, Rule, RuleSet, Within};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+use std::time::Instant;
+
+/// All bounds of a scan.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub limits: Limits,
+    pub python: ferret_python::Options,
+}
+
+/// Compiled rules plus options: build once, scan many.
+pub struct Engine {
+    pub rules: RuleSet,
+    pub options: Options,
+}
+
+/// One analysed member.
+struct FileResult {
+    path: String,
+    facts: Option<Facts>,
+    role: Option<FileRole>,
+}
+
+impl Engine {
+    pub fn new(rules: RuleSet, options: Options) -> Self {
+        Self { rules, options }
+    }
+
+    /// Scans a file or directory as one package. I/O problems make an `unscannable` report,
+    /// never a clean one.
+    pub fn scan_path(&self, path: &Path) -> PackageReport {
+        let started = Instant::now();
+        let label = path.display().to_string();
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match ferret_archive::read_path(path, &self.options.limits) {
+            Ok(archive) => self.scan_archive(archive, &label, &file_name, started),
+            Err(e) => unreadable(&label, format!("cannot read {label}: {e}"), started),
+        }
+    }
+
+    /// Scans bytes already in memory (e.g. from a test or a mirror).
+    pub fn scan_bytes(&self, bytes: &[u8], label: &str, file_name: &str) -> PackageReport {
+        let started = Instant::now();
+        let archive = ferret_archive::read_bytes(bytes, file_name, &self.options.limits);
+        self.scan_archive(archive, label, file_name, started)
+    }
+
+    pub fn scan_archive(&self, archive: Archive, label: &str, file_name: &str, started: Instant) -> PackageReport {
+        let pkg = package::Package::new(&archive, file_name);
+        let deadline = started + self.options.limits.time_budget;
+        let flows = &self.rules.flows;
+
+        // Python and .pth members, in parallel.
+        let code: Vec<(usize, FileRole)> = archive
+            .members
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| m.data.as_ref().and_then(|_| pkg.role(&m.path)).map(|r| (i, r)))
+            .collect();
+        let timed_out = std::sync::atomic::AtomicBool::new(false);
+        let analyse = |i: usize, role: FileRole| -> FileResult {
+            let m = &archive.members[i];
+            if Instant::now() > deadline {
+                timed_out.store(true, std::sync::atomic::Ordering::Relaxed);
+                return FileResult { path: m.path.clone(), facts: None, role: Some(role) };
+            }
+            let data = m.data.as_deref().unwrap_or_default();
+            let facts = ferret_python::analyze(data, role, flows, &self.options.python);
+            FileResult { path: m.path.clone(), facts: Some(facts), role: Some(role) }
+        };
+        let mut results: Vec<FileResult> = code.par_iter().map(|&(i, role)| analyse(i, role)).collect();
+
+        // Text members that installed or imported code names and that read as Python are code
+        // too (`exec(open('payload.dat').read())`).
+        let analysed: HashSet<usize> = code.iter().map(|(i, _)| *i).collect();
+        let referenced = referenced_names(&results);
+        let extra: Vec<(usize, FileRole)> = archive
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| {
+                !analysed.contains(i)
+                    && m.data.as_deref().is_some_and(ferret_decode::looks_like_python)
+                    && m.path.rsplit('/').next().is_some_and(|base| referenced.contains(base))
+            })
+            .map(|(i, _)| (i, FileRole::Module))
+            .collect();
+        // Only text CPython could run: a README that merely mentions code is not code.
+        let parses = |r: &FileResult| r.facts.as_ref().is_some_and(|f| !f.issues.iter().any(|i| i.code == "syntax-error"));
+        results.extend(extra.par_iter().map(|&(i, role)| analyse(i, role)).filter(parses).collect::<Vec<_>>());
+
+        let mut findings = Vec::new();
+        let mut not_analysed = Vec::new();
+        let mut incomplete = false;
+        let mut python_bytes = 0u64;
+
+        for r in &results {
+            let Some(facts) = &r.facts else {
+                incomplete = true;
+                not_analysed.push(NotAnalysed { file: r.path.clone(), reason: "package time budget exhausted".into() });
+                continue;
+            };
+            python_bytes += facts.text.len() as u64;
+            findings.extend(self.match_file(&r.path, facts));
+            for issue in facts.issues.iter().filter(|i| i.incomplete) {
+                incomplete = true;
+                not_analysed.push(NotAnalysed { file: r.path.clone(), reason: issue.detail.clone() });
+            }
+            let _ = r.role;
+        }
+
+        // Members as files, and the archive's own issues.
+        for m in &archive.members {
+            let text = m.data.as_deref().and_then(|d| std::str::from_utf8(d).ok());
+            let info = FileInfo { path: &m.path, magic: m.magic.map(|x| x.as_str()), text };
+            findings.extend(self.match_fact(&FactRef::File(info), None));
+            if let Some(reason) = &m.skipped {
+                if m.kind == MemberKind::File && !reason.starts_with("binary") && !reason.starts_with("archive") {
+                    not_analysed.push(NotAnalysed { file: m.path.clone(), reason: reason.clone() });
+                }
+            }
+        }
+        let mut issues: Vec<Issue> = archive.issues.clone();
+        issues.extend(pkg.signals());
+        for issue in &issues {
+            incomplete |= issue.incomplete;
+            let fact = FactRef::Issue { path: &issue.path, code: issue.code };
+            for mut f in self.match_fact(&fact, None) {
+                f.message = format!("{}: {}", f.message, issue.detail);
+                findings.push(f);
+            }
+        }
+        if timed_out.into_inner() {
+            incomplete = true;
+        }
+        findings.extend(self.correlate(&findings));
+        dedupe_and_sort(&mut findings);
+        not_analysed.sort_by(|a, b| (&a.file, &a.reason).cmp(&(&b.file, &b.reason)));
+        not_analysed.dedup();
+
+        let unreadable = archive.members.is_empty() && archive.issues.iter().any(|i| i.incomplete);
+        let mut errors = Vec::new();
+        if unreadable {
+            errors.push(format!(
+                "{label}: could not read any member ({})",
+                archive.issues.iter().map(|i| i.detail.as_str()).collect::<Vec<_>>().join("; ")
+            ));
+        }
+        let (score, verdict) = score::verdict(&findings, &self.rules, incomplete || unreadable);
+        PackageReport {
+            path: label.to_string(),
+            sha256: archive.sha256.clone(),
+            name: pkg.name.clone(),
+            version: pkg.version.clone(),
+            format: archive.format.as_str().to_string(),
+            verdict,
+            score,
+            findings,
+            not_analysed,
+            errors,
+            stats: Stats {
+                members: archive.members.len(),
+                python_files: results.len(),
+                python_bytes,
+                elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+            },
+        }
+    }
+
+    /// Findings of every rule on every fact of one analysed file.
+    fn match_file(&self, path: &str, facts: &Facts) -> Vec<Finding> {
+        let index = LineIndex::new(&facts.text);
+        let mut out = Vec::new();
+        for fact in &facts.facts {
+            let fr = FactRef::Python { path, fact, facts };
+            for rule in &self.rules.rules {
+                if rule.matches(&fr) {
+                    let detail = match &fact.kind {
+                        FactKind::Call(c) => c.callee.clone(),
+                        FactKind::Str { value, .. } => format!("{:?}", truncate_chars(value, 80)),
+                        FactKind::Import(m) => m.clone(),
+                    };
+                    let decoded = fact.payload.and_then(|p| facts.payloads.get(p as usize)).map(|p| Decoded {
+                        chain: p.chain.iter().map(|s| s.as_str().to_string()).collect(),
+                        bytes: p.bytes,
+                        python: p.python,
+                        preview: escape_preview(&p.preview),
+                    });
+                    out.push(self.finding(rule, path, &facts.text, &index, fact.start, fact.end, Some(fact.when), detail, decoded));
+                }
+            }
+        }
+        for issue in &facts.issues {
+            let fr = FactRef::Issue { path, code: issue.code };
+            for rule in &self.rules.rules {
+                if rule.matches(&fr) {
+                    out.push(self.finding(rule, path, &facts.text, &index, issue.start, issue.end, None, issue.detail.clone(), None));
+                }
+            }
+        }
+        out
+    }
+
+    fn match_fact(&self, fact: &FactRef<'_>, detail: Option<String>) -> Vec<Finding> {
+        self.rules
+            .rules
+            .iter()
+            .filter(|r| r.matches(fact))
+            .map(|rule| Finding {
+                rule: rule.id.clone(),
+                severity: rule.severity,
+                confidence: rule.confidence,
+                kind: rule.kind,
+                category: rule.category.clone(),
+                file: fact.path().to_string(),
+                line: 0,
+                column: 0,
+                end_line: 0,
+                end_column: 0,
+                message: detail.clone().map_or_else(|| rule.summary.clone(), |d| format!("{}: {d}", rule.summary)),
+                context: String::new(),
+                when: None,
+                decoded: None,
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        &self,
+        rule: &Rule,
+        path: &str,
+        text: &str,
+        index: &LineIndex,
+        start: u32,
+        end: u32,
+        when: Option<ferret_report::When>,
+        detail: String,
+        decoded: Option<Decoded>,
+    ) -> Finding {
+        let (line, column) = index.location(text, start);
+        let (end_line, end_column) = index.location(text, end);
+        let context = escape_for_display(index.line_text(text, line), 200);
+        Finding {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            confidence: rule.confidence,
+            kind: rule.kind,
+            category: rule.category.clone(),
+            file: path.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            message: if detail.is_empty() { rule.summary.clone() } else { format!("{} ({detail})", rule.summary) },
+            context,
+            when,
+            decoded,
+        }
+    }
+
+    /// Correlation rules: fire when the rules they name fired in the same file or package.
+    fn correlate(&self, findings: &[Finding]) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for rule in &self.rules.rules {
+            let Body::Correlate { within, all, any } = &rule.body else { continue };
+            let groups: Vec<String> = match within {
+                Within::File => findings.iter().map(|f| f.file.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
+                Within::Package => vec![String::new()],
+            };
+            for group in groups {
+                let in_group = |id: &str| findings.iter().find(|f| f.rule == id && (group.is_empty() || f.file == group));
+                let all_ok = all.iter().all(|id| in_group(id).is_some());
+                let any_ok = any.is_empty() || any.iter().any(|id| in_group(id).is_some());
+                if all_ok && any_ok {
+                    let anchor = all.iter().chain(any).find_map(|id| in_group(id)).cloned();
+                    if let Some(a) = anchor {
+                        out.push(Finding {
+                            rule: rule.id.clone(),
+                            severity: rule.severity,
+                            confidence: rule.confidence,
+                            kind: rule.kind,
+                            category: rule.category.clone(),
+                            message: format!("{} ({})", rule.summary, all.iter().chain(any).cloned().collect::<Vec<_>>().join(" + ")),
+                            decoded: None,
+                            ..a
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn unreadable(label: &str, error: String, started: Instant) -> PackageReport {
+    PackageReport {
+        path: label.to_string(),
+        sha256: String::new(),
+        name: None,
+        version: None,
+        format: "unknown".into(),
+        verdict: ferret_report::Verdict::Unscannable,
+        score: 0.0,
+        findings: Vec::new(),
+        not_analysed: Vec::new(),
+        errors: vec![error],
+        stats: Stats { elapsed_ms: started.elapsed().as_secs_f64() * 1000.0, ..Stats::default() },
+    }
+}
+
+/// Base names of files mentioned in string constants (for code hidden in non-.py files).
+fn referenced_names(results: &[FileResult]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for r in results {
+        let Some(facts) = &r.facts else { continue };
+        for f in &facts.facts {
+            if let FactKind::Str { value, .. } = &f.kind {
+                if value.len() < 256 && !value.contains('\n') {
+                    if let Some(base) = value.rsplit(['/', '\\']).next() {
+                        if !base.is_empty() {
+                            names.insert(base.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+fn truncate_chars(s: &str, n: usize) -> String {
+    escape_for_display(s, n)
+}
+
+fn escape_preview(s: &str) -> String {
+    s.lines().take(12).map(|l| escape_for_display(l, 160)).collect::<Vec<_>>().join("\n")
+}
+
+/// One finding per rule and location; order by file, line, column, rule.
+fn dedupe_and_sort(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.rule, &a.message).cmp(&(&b.file, b.line, b.column, &b.rule, &b.message))
+    });
+    findings.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.column == b.column && a.rule == b.rule);
+}

@@ -10,11 +10,16 @@
 use crate::confusable::is_homoglyph_pair;
 use crate::{Technique, REACH_NEAR};
 
-/// Sorted `(hash of a deletion variant, name index)` pairs.
+/// Sorted `(hash of a deletion variant, name index)` pairs, with a table of where each value of
+/// the hash's top bits starts, so a look-up touches one short run instead of binary-searching
+/// hundreds of thousands of entries.
 #[derive(Debug, Default)]
 pub(crate) struct DeletionIndex {
     entries: Vec<(u64, u32)>,
+    starts: Vec<u32>,
 }
+
+const RADIX_BITS: u32 = 16;
 
 impl DeletionIndex {
     pub(crate) fn build(names: impl Iterator<Item = (u32, String, usize)>) -> Self {
@@ -24,15 +29,27 @@ impl DeletionIndex {
         }
         entries.sort_unstable();
         entries.dedup();
-        DeletionIndex { entries }
+        let mut starts = vec![0u32; (1 << RADIX_BITS) + 1];
+        for e in &entries {
+            starts[(e.0 >> (64 - RADIX_BITS)) as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        DeletionIndex { entries, starts }
     }
 
     /// Indices of names sharing a deletion variant with `s` (up to `max_deletes` from `s`).
     /// May repeat an index and include false positives.
     pub(crate) fn candidates(&self, s: &[u8], max_deletes: usize, mut f: impl FnMut(u32)) {
+        if self.entries.is_empty() {
+            return;
+        }
         for_each_variant(s, max_deletes, |h| {
-            let start = self.entries.partition_point(|e| e.0 < h);
-            for e in self.entries[start..].iter().take_while(|e| e.0 == h) {
+            let bucket = (h >> (64 - RADIX_BITS)) as usize;
+            let run = &self.entries[self.starts[bucket] as usize..self.starts[bucket + 1] as usize];
+            let start = run.partition_point(|e| e.0 < h);
+            for e in run[start..].iter().take_while(|e| e.0 == h) {
                 f(e.1);
             }
         });
@@ -139,7 +156,11 @@ pub(crate) fn typo(cand: &str, target: &str, rank: usize) -> Option<Technique> {
     let (c, t) = differing_word(cand, target)?;
     let (c, t) = (c.as_bytes(), t.as_bytes());
     let near = rank <= REACH_NEAR;
-    let max = if near && t.len() >= GENERIC_D2_MIN { 2 } else { 1 };
+    let max = if near && t.len() >= GENERIC_D2_MIN {
+        2
+    } else {
+        1
+    };
     let d = osa_distance(c, t, max).filter(|&d| d > 0)?;
     let technique = classify(c, t, d);
     let long_enough = match technique {
@@ -249,12 +270,74 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert_eq!(classify(b"reqeusts", b"requests", 1), Technique::Transposition);
-        assert_eq!(classify(b"requestts", b"requests", 1), Technique::DoubledLetter);
-        assert_eq!(classify(b"requets", b"requests", 1), Technique::DroppedLetter);
-        assert_eq!(classify(b"reqursts", b"requests", 1), Technique::KeyboardNeighbour);
+        assert_eq!(
+            classify(b"reqeusts", b"requests", 1),
+            Technique::Transposition
+        );
+        assert_eq!(
+            classify(b"requestts", b"requests", 1),
+            Technique::DoubledLetter
+        );
+        assert_eq!(
+            classify(b"requets", b"requests", 1),
+            Technique::DroppedLetter
+        );
+        assert_eq!(
+            classify(b"reqursts", b"requests", 1),
+            Technique::KeyboardNeighbour
+        );
         assert_eq!(classify(b"b0to3", b"boto3", 1), Technique::Homoglyph);
-        assert_eq!(classify(b"requxsts", b"requests", 1), Technique::EditDistance(1));
+        assert_eq!(
+            classify(b"requxsts", b"requests", 1),
+            Technique::EditDistance(1)
+        );
+    }
+
+    /// The index must find every name within the distance its deletions cover: checked against
+    /// brute force on pseudo-random mutations.
+    #[test]
+    fn index_matches_brute_force() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut rand = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let alphabet = b"abcdeo-";
+        let names: Vec<Vec<u8>> = (0..300)
+            .map(|_| {
+                let len = 3 + rand(10);
+                (0..len).map(|_| alphabet[rand(alphabet.len())]).collect()
+            })
+            .collect();
+        let idx = DeletionIndex::build(
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (i as u32, String::from_utf8(n.clone()).unwrap(), 2)),
+        );
+        for _ in 0..2000 {
+            let mut cand = names[rand(names.len())].clone();
+            for _ in 0..rand(3) {
+                let p = rand(cand.len() + 1);
+                match rand(4) {
+                    0 if p < cand.len() => {
+                        cand.remove(p);
+                    }
+                    1 if p + 1 < cand.len() => cand.swap(p, p + 1),
+                    2 if p < cand.len() => cand[p] = alphabet[rand(alphabet.len())],
+                    _ => cand.insert(p, alphabet[rand(alphabet.len())]),
+                }
+            }
+            let mut found = Vec::new();
+            idx.candidates(&cand, 2, |i| found.push(i));
+            for (i, n) in names.iter().enumerate() {
+                if osa_distance(&cand, n, 2).is_some() {
+                    assert!(found.contains(&(i as u32)), "{cand:?} missed {n:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -4,13 +4,27 @@
 //! The popular names are data (`rules/identity/popular.txt`, most downloaded first) and so is
 //! the allowlist of legitimate look-alike pairs (`rules/identity/allowlist.txt`).
 //!
+//! ```
+//! use ferret_identity::{parse_repo_url, repo_matches_package, PopularList, Technique};
+//!
+//! let list = PopularList::builtin();
+//! let hit = list.check_typosquat("reqeusts").unwrap();
+//! assert_eq!((hit.imitates.as_str(), hit.rank), ("requests", 6));
+//! assert_eq!(hit.technique, Technique::Transposition);
+//! assert!(list.check_typosquat("requests").is_none());
+//!
+//! let (owner, repo) = parse_repo_url("https://github.com/psf/requests.git").unwrap();
+//! assert!(repo_matches_package(&owner, &repo, "requests"));
+//! assert!(!repo_matches_package(&owner, &repo, "reqeusts"));
+//! ```
+//!
 //! # Quietness
 //!
 //! [`PopularList::self_check`] treats every popular name as if it were unknown (removes it from
 //! the list) and asks whether it would be flagged as imitating another one: an estimate of the
 //! false-positive rate on legitimate, less popular packages. On the shipped list of 14,985
-//! names it flags 69 names (0.46 %) without the allowlist and 0 with it; see
-//! `rules/identity/README.md`.
+//! names the rules alone flag 71 (0.47 %), and 6 (0.04 %) remain once the allowlist's 62
+//! legitimate pairs are applied; `rules/identity/README.md` has the details.
 
 mod confusable;
 mod fuzzy;
@@ -74,7 +88,10 @@ impl fmt::Display for Technique {
             Technique::EditDistance(d) => write!(f, "edit distance {d}"),
             Technique::Separator => f.write_str("separators or word order changed"),
             Technique::Affix { affix, added: true } => write!(f, "affix '{affix}' added"),
-            Technique::Affix { affix, added: false } => write!(f, "affix '{affix}' removed"),
+            Technique::Affix {
+                affix,
+                added: false,
+            } => write!(f, "affix '{affix}' removed"),
             Technique::Plural => f.write_str("singular/plural swapped"),
         }
     }
@@ -121,7 +138,8 @@ struct Affix {
     /// (`requests-api`, not `fastapi`).
     bare: bool,
     /// Also checked removed from a popular name: the `python`/`py` markers, whose removal gives
-    /// the import name people type (`python-dateutil` → `dateutil`, `pyyaml` → `yaml`).
+    /// the import name people type (`python-dateutil` → `dateutil`, `pyyaml` → `yaml`), and
+    /// version digits (`urllib` for `urllib3`).
     removable: bool,
 }
 
@@ -146,15 +164,15 @@ const AFFIXES: &[Affix] = &[
     affix("lib", Side::Suffix, true, false),
     affix("api", Side::Suffix, false, false),
     affix("sdk", Side::Suffix, false, false),
-    affix("2", Side::Suffix, true, false),
-    affix("3", Side::Suffix, true, false),
+    affix("2", Side::Suffix, true, true),
+    affix("3", Side::Suffix, true, true),
 ];
 
-/// The stem left after removing affix `a` from `s`, separators trimmed.
-fn strip_affix(s: &str, a: usize) -> Option<&str> {
-    let Affix {
+/// The stem left after removing `affix` from `s`, separators trimmed.
+fn strip_affix<'a>(s: &'a str, affix: &Affix) -> Option<&'a str> {
+    let &Affix {
         text, side, bare, ..
-    } = AFFIXES[a];
+    } = affix;
     let rest = match side {
         Side::Prefix => s.strip_prefix(text)?,
         Side::Suffix => s.strip_suffix(text)?,
@@ -275,8 +293,8 @@ impl PopularList {
             }
             insert_best(&mut self.visual, visual_skeleton(name), idx, 0);
             if i < REACH_AFFIX {
-                for a in (0..AFFIXES.len()).filter(|&a| AFFIXES[a].removable) {
-                    if let Some(stem) = strip_affix(name, a) {
+                for (a, affix) in AFFIXES.iter().enumerate().filter(|(_, a)| a.removable) {
+                    if let Some(stem) = strip_affix(name, affix) {
                         insert_best(&mut self.stripped, stem.to_string(), idx, a as u8);
                     }
                 }
@@ -289,8 +307,8 @@ impl PopularList {
             .enumerate()
             .filter(|(_, n)| n.len() >= 4)
             .map(|(i, n)| {
-                let deletes = if n.len() >= fuzzy::GENERIC_D2_MIN { 2 } else { 1 };
-                (i as u32, n.clone(), deletes)
+                let two = i < REACH_NEAR && n.len() >= fuzzy::GENERIC_D2_MIN;
+                (i as u32, n.clone(), if two { 2 } else { 1 })
             });
         self.fuzzy = DeletionIndex::build(fuzzy_targets);
     }
@@ -419,18 +437,22 @@ impl PopularList {
 
     /// Affixes added to a popular name, up to `depth` of them (`python-requests2`).
     fn check_affixes(&self, s: &str, depth: usize, best: &mut Best) {
-        for a in 0..AFFIXES.len() {
-            let Some(stem) = strip_affix(s, a) else {
+        for affix in AFFIXES {
+            let Some(stem) = strip_affix(s, affix) else {
                 continue;
             };
             let technique = Technique::Affix {
-                affix: AFFIXES[a].text,
+                affix: affix.text,
                 added: true,
             };
             if let Some(&i) = self.exact.get(stem) {
                 best.offer(i, technique);
             }
             if let Some(b) = self.squashed.get(&squash(stem)) {
+                best.offer_best2(b, |_| technique);
+            }
+            // One marker swapped for another: `python3-dateutil` for `python-dateutil`.
+            if let Some(b) = self.stripped.get(stem) {
                 best.offer_best2(b, |_| technique);
             }
             if depth > 1 {
@@ -441,12 +463,18 @@ impl PopularList {
 
     fn check_fuzzy(&self, s: &str, best: &mut Best) {
         let cand = s.as_bytes();
-        // The closest a fuzzy target can be is length 3 (a homoglyph).
-        if cand.len() < 3 {
+        // Fuzzy targets have 4+ letters, and no accepted edit shortens them below that.
+        if cand.len() < 4 {
             return;
         }
+        // Two deletions only reach words of 10+ letters, which candidates under 8 can't be near.
+        let max_deletes = if cand.len() >= fuzzy::GENERIC_D2_MIN - 2 {
+            2
+        } else {
+            1
+        };
         let mut seen: Vec<u32> = Vec::new();
-        self.fuzzy.candidates(cand, 2, |i| {
+        self.fuzzy.candidates(cand, max_deletes, |i| {
             if seen.contains(&i) || !best.could_improve(i) {
                 return;
             }

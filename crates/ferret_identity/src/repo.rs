@@ -234,7 +234,11 @@ mod tests {
     fn matches_packages() {
         assert!(repo_matches_package("psf", "requests", "requests"));
         assert!(repo_matches_package("yaml", "pyyaml", "PyYAML"));
-        assert!(repo_matches_package("dateutil", "dateutil", "python-dateutil"));
+        assert!(repo_matches_package(
+            "dateutil",
+            "dateutil",
+            "python-dateutil"
+        ));
         assert!(repo_matches_package("jmespath", "jmespath.py", "jmespath"));
         assert!(repo_matches_package("pallets", "flask.git", "Flask"));
         assert!(repo_matches_package("tartley", "colorama", "colorama"));

@@ -59,7 +59,11 @@ fn fuzzy_techniques() {
 fn homoglyphs() {
     assert_hit("rnatplotlib", "matplotlib", Technique::Homoglyph);
     assert_hit("nump\u{0443}", "numpy", Technique::Homoglyph);
-    assert_hit("\u{0440}\u{0430}nd\u{0430}s", "pandas", Technique::Homoglyph);
+    assert_hit(
+        "\u{0440}\u{0430}nd\u{0430}s",
+        "pandas",
+        Technique::Homoglyph,
+    );
     assert_hit("b0to3", "boto3", Technique::Homoglyph);
     assert_hit("ur11ib3", "urllib3", Technique::Homoglyph);
     assert_hit("vvheel", "wheel", Technique::Homoglyph);
@@ -117,12 +121,19 @@ fn plurals() {
 
 #[test]
 fn prefers_the_more_popular_target() {
-    // One edit from both `requests` (rank 6) and `requests-oauthlib`-like siblings: the most
-    // popular wins.
-    let hit = list().check_typosquat("reqests").unwrap();
-    assert_eq!(hit.imitates, "requests");
-    let l = PopularList::parse("alpha-beta\nalphabeta\n");
-    assert_eq!(l.check_typosquat("alpha_beta_").map(|h| h.rank), Some(1));
+    // `request` is both `re-quest` with its separator dropped and the singular of `requests`.
+    let hit = |text: &str| {
+        let h = PopularList::parse(text).check_typosquat("request").unwrap();
+        (h.imitates, h.rank, h.technique)
+    };
+    assert_eq!(
+        hit("requests\nre-quest\n"),
+        ("requests".to_string(), 1, Technique::Plural)
+    );
+    assert_eq!(
+        hit("re-quest\nrequests\n"),
+        ("re-quest".to_string(), 1, Technique::Separator)
+    );
 }
 
 #[test]
@@ -256,7 +267,10 @@ fn self_check_is_quiet() {
     );
     for (name, hit) in &flagged {
         let rank = list.rank(name).unwrap();
-        println!("  {name} (#{rank}) -> {} (#{}): {}", hit.imitates, hit.rank, hit.technique);
+        println!(
+            "  {name} (#{rank}) -> {} (#{}): {}",
+            hit.imitates, hit.rank, hit.technique
+        );
     }
     println!("allowlisted:");
     for (name, hit) in &without_allowlist {

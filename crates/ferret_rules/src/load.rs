@@ -1,0 +1,594 @@
+//! Rule files → compiled rules, with errors that name the file, line and column.
+
+use crate::{Body, Cond, Docs, FactKinds, Rule, RuleSet, Within};
+use ferret_python::{flow, FlowConfig, Glob, Origin};
+use ferret_report::{Confidence, RuleKind, Severity, When};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+}
+
+/// An error in a rule file, located like a compiler diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// Stable code (`R001` …), so tooling and docs can refer to it.
+    pub code: &'static str,
+    pub message: String,
+    /// The offending source line, for display.
+    pub source_line: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error[{}]: {}", self.code, self.message)?;
+        writeln!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
+        if !self.source_line.is_empty() {
+            let num = self.line.to_string();
+            writeln!(f, "{} |", " ".repeat(num.len()))?;
+            writeln!(f, "{num} | {}", self.source_line)?;
+            write!(f, "{} | {}^", " ".repeat(num.len()), " ".repeat(self.column.saturating_sub(1)))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn items(&self) -> Vec<&str> {
+        match self {
+            Self::One(s) => vec![s.as_str()],
+            Self::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    name: String,
+    kind: Spanned<String>,
+    category: String,
+    severity: Spanned<String>,
+    confidence: Spanned<String>,
+    summary: String,
+    #[serde(default)]
+    remediation: String,
+    #[serde(default)]
+    references: Vec<String>,
+    docs: RawDocs,
+    #[serde(default)]
+    scope: Option<RawScope>,
+    #[serde(rename = "match")]
+    matcher: Option<RawCond>,
+    correlate: Option<RawCorrelate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocs {
+    what: Spanned<String>,
+    why: Spanned<String>,
+    example: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScope {
+    when: Option<Spanned<OneOrMany>>,
+    files: Option<OneOrMany>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCond {
+    call: Option<OneOrMany>,
+    arg_string: Option<Spanned<String>>,
+    arg_flow: Option<Spanned<OneOrMany>>,
+    kwarg: Option<BTreeMap<String, Spanned<String>>>,
+    dynamic: Option<bool>,
+    string: Option<Spanned<String>>,
+    origin: Option<Spanned<OneOrMany>>,
+    import: Option<OneOrMany>,
+    file: Option<OneOrMany>,
+    magic: Option<Spanned<OneOrMany>>,
+    text: Option<Spanned<String>>,
+    issue: Option<OneOrMany>,
+    when: Option<Spanned<OneOrMany>>,
+    inside: Option<RawInside>,
+    any: Option<Vec<RawCond>>,
+    all: Option<Vec<RawCond>>,
+    not: Option<Box<RawCond>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawInside {
+    call: Option<OneOrMany>,
+    function: Option<OneOrMany>,
+    class_base: Option<OneOrMany>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrelate {
+    within: Option<Spanned<String>>,
+    #[serde(default)]
+    all: Vec<String>,
+    #[serde(default)]
+    any: Vec<String>,
+}
+
+const MAGICS: &[&str] = &["elf", "pe", "macho", "pyc", "shebang", "zip", "gzip", "bzip2", "xz", "png", "jpeg", "gif"];
+
+struct Ctx<'s> {
+    file: &'s str,
+    src: &'s str,
+}
+
+impl Ctx<'_> {
+    fn err(&self, span: Range<usize>, code: &'static str, message: impl Into<String>) -> RuleError {
+        let offset = span.start.min(self.src.len());
+        let before = &self.src[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = self.src[line_start..offset].chars().count() + 1;
+        let source_line = self.src[line_start..].lines().next().unwrap_or("").to_string();
+        RuleError { file: self.file.to_string(), line, column, code, message: message.into(), source_line }
+    }
+
+    fn regex(&self, s: &Spanned<String>) -> Result<Regex, RuleError> {
+        Regex::new(s.get_ref()).map_err(|e| {
+            let msg = e.to_string().lines().last().unwrap_or("invalid").trim().to_string();
+            self.err(s.span(), "R004", format!("invalid regex: {msg} (Rust regex syntax: no look-around or back-references)"))
+        })
+    }
+}
+
+fn globs(v: &OneOrMany) -> Vec<Glob> {
+    v.items().into_iter().map(Glob::new).collect()
+}
+
+fn parse_when(ctx: &Ctx<'_>, v: &Spanned<OneOrMany>) -> Result<Vec<When>, RuleError> {
+    v.get_ref()
+        .items()
+        .into_iter()
+        .map(|w| When::parse(w).ok_or_else(|| ctx.err(v.span(), "R003", format!("unknown `when` value `{w}` (expected install, import or runtime)"))))
+        .collect()
+}
+
+fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond, u8), RuleError> {
+    let mut all = Vec::new();
+    // Which fact kinds this table can match: leaves narrow it, combinators widen it.
+    let mut kinds = FactKinds::ALL;
+    let mut narrow = |k: u8| kinds &= k;
+    if let Some(c) = &r.call {
+        all.push(Cond::Call(globs(c)));
+        narrow(FactKinds::CALL);
+    }
+    if let Some(s) = &r.arg_string {
+        all.push(Cond::ArgString(ctx.regex(s)?));
+        narrow(FactKinds::CALL);
+    }
+    if let Some(f) = &r.arg_flow {
+        let mut set = 0;
+        for tag in f.get_ref().items() {
+            set |= flow::parse(tag).ok_or_else(|| {
+                let names: Vec<_> = flow::NAMES.iter().map(|(n, _)| *n).collect();
+                ctx.err(f.span(), "R005", format!("unknown flow tag `{tag}` (expected one of: {})", names.join(", ")))
+            })?;
+        }
+        all.push(Cond::ArgFlow(set));
+        narrow(FactKinds::CALL);
+    }
+    if let Some(k) = &r.kwarg {
+        let mut pairs = Vec::new();
+        for (name, re) in k {
+            pairs.push((name.clone(), ctx.regex(re)?));
+        }
+        all.push(Cond::Kwarg(pairs));
+        narrow(FactKinds::CALL);
+    }
+    if let Some(d) = r.dynamic {
+        all.push(Cond::Dynamic(d));
+        narrow(FactKinds::CALL);
+    }
+    if let Some(s) = &r.string {
+        all.push(Cond::String(ctx.regex(s)?));
+        narrow(FactKinds::STRING);
+    }
+    if let Some(o) = &r.origin {
+        let mut origins = Vec::new();
+        for item in o.get_ref().items() {
+            origins.push(match item {
+                "literal" => Origin::Literal,
+                "folded" => Origin::Folded,
+                "decoded" => Origin::Decoded,
+                other => return Err(ctx.err(o.span(), "R003", format!("unknown origin `{other}` (expected literal, folded or decoded)"))),
+            });
+        }
+        all.push(Cond::Origin(origins));
+        narrow(FactKinds::STRING);
+    }
+    if let Some(i) = &r.import {
+        all.push(Cond::Import(globs(i)));
+        narrow(FactKinds::IMPORT);
+    }
+    if let Some(f) = &r.file {
+        all.push(Cond::File(globs(f)));
+        narrow(FactKinds::FILE);
+    }
+    if let Some(m) = &r.magic {
+        for item in m.get_ref().items() {
+            if !MAGICS.contains(&item) {
+                return Err(ctx.err(m.span(), "R003", format!("unknown magic `{item}` (expected one of: {})", MAGICS.join(", "))));
+            }
+        }
+        all.push(Cond::Magic(m.get_ref().items().into_iter().map(str::to_string).collect()));
+        narrow(FactKinds::FILE);
+    }
+    if let Some(t) = &r.text {
+        all.push(Cond::Text(ctx.regex(t)?));
+        narrow(FactKinds::FILE);
+    }
+    if let Some(i) = &r.issue {
+        all.push(Cond::Issue(i.items().into_iter().map(str::to_string).collect()));
+        narrow(FactKinds::ISSUE);
+    }
+    if let Some(w) = &r.when {
+        all.push(Cond::When(parse_when(ctx, w)?));
+        narrow(FactKinds::CALL | FactKinds::STRING | FactKinds::IMPORT);
+    }
+    if let Some(inside) = &r.inside {
+        if let Some(c) = &inside.call {
+            all.push(Cond::InsideCall(globs(c)));
+        }
+        if let Some(f) = &inside.function {
+            all.push(Cond::InsideFunction(globs(f)));
+        }
+        if let Some(b) = &inside.class_base {
+            all.push(Cond::InsideClassBase(globs(b)));
+        }
+        narrow(FactKinds::CALL | FactKinds::STRING | FactKinds::IMPORT);
+    }
+    if let Some(list) = &r.any {
+        let mut any = Vec::new();
+        let mut any_kinds = 0;
+        for c in list {
+            let (c, k) = compile_cond(ctx, c, span.clone())?;
+            any.push(c);
+            any_kinds |= k;
+        }
+        all.push(Cond::Any(any));
+        narrow(any_kinds);
+    }
+    if let Some(list) = &r.all {
+        for c in list {
+            let (c, k) = compile_cond(ctx, c, span.clone())?;
+            all.push(c);
+            narrow(k);
+        }
+    }
+    if let Some(n) = &r.not {
+        let (c, _) = compile_cond(ctx, n, span.clone())?;
+        all.push(Cond::Not(Box::new(c)));
+    }
+    if all.is_empty() || (all.len() == 1 && matches!(all[0], Cond::Not(_))) {
+        return Err(ctx.err(span, "R006", "empty condition: name at least one fact to match (call, string, import, file, issue, ...)"));
+    }
+    let cond = if all.len() == 1 { all.pop().unwrap_or(Cond::All(Vec::new())) } else { Cond::All(all) };
+    Ok((cond, kinds))
+}
+
+/// Loads one rule from TOML text. `file` names it in errors; when the file stem is known it
+/// must equal the rule id.
+pub fn load_str(src: &str, file: &str, expected_id: Option<&str>) -> Result<Rule, RuleError> {
+    let ctx = Ctx { file, src };
+    let raw: RawRule = toml::from_str(src).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        ctx.err(span, "R001", e.message().trim().to_string())
+    })?;
+    let id = raw.id.get_ref().clone();
+    let id_ok = !id.is_empty()
+        && id.split('-').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    if !id_ok {
+        return Err(ctx.err(raw.id.span(), "R002", format!("rule id `{id}` must be kebab-case (lowercase words joined by `-`)")));
+    }
+    if let Some(stem) = expected_id {
+        if stem != id {
+            return Err(ctx.err(raw.id.span(), "R002", format!("rule id `{id}` differs from its file name `{stem}.toml`; rename one of them")));
+        }
+    }
+    let kind = match raw.kind.get_ref().as_str() {
+        "capability" => RuleKind::Capability,
+        "threat" => RuleKind::Threat,
+        other => return Err(ctx.err(raw.kind.span(), "R003", format!("unknown kind `{other}` (expected capability or threat)"))),
+    };
+    let severity = Severity::parse(raw.severity.get_ref())
+        .ok_or_else(|| ctx.err(raw.severity.span(), "R003", format!("unknown severity `{}` (expected info, low, medium, high or critical)", raw.severity.get_ref())))?;
+    let confidence = Confidence::parse(raw.confidence.get_ref())
+        .ok_or_else(|| ctx.err(raw.confidence.span(), "R003", format!("unknown confidence `{}` (expected low, medium or high)", raw.confidence.get_ref())))?;
+    for field in [&raw.docs.what, &raw.docs.why] {
+        if field.get_ref().trim().is_empty() {
+            return Err(ctx.err(field.span(), "R010", "docs `what` and `why` must say what the rule flags and why it is bad"));
+        }
+    }
+    let (when, files) = match &raw.scope {
+        Some(s) => (
+            s.when.as_ref().map(|w| parse_when(&ctx, w)).transpose()?.unwrap_or_default(),
+            s.files.as_ref().map(globs).unwrap_or_default(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let (body, fact_kinds) = match (&raw.matcher, &raw.correlate) {
+        (Some(m), None) => {
+            let span = src.find("[match").map_or(0..0, |i| i..i + 1);
+            let (cond, kinds) = compile_cond(&ctx, m, span)?;
+            (Body::Match(cond), FactKinds(kinds))
+        }
+        (None, Some(c)) => {
+            let within = match c.within.as_ref().map(|w| (w.get_ref().as_str(), w.span())) {
+                None | Some(("file", _)) => Within::File,
+                Some(("package", _)) => Within::Package,
+                Some((other, span)) => return Err(ctx.err(span, "R003", format!("unknown `within` value `{other}` (expected file or package)"))),
+            };
+            let cr = c;
+            if cr.all.is_empty() && cr.any.is_empty() {
+                return Err(ctx.err(src.find("[correlate").map_or(0..0, |i| i..i + 1), "R006", "empty correlation: list rule ids under `all` and/or `any`"));
+            }
+            (Body::Correlate { within, all: cr.all.clone(), any: cr.any.clone() }, FactKinds(0))
+        }
+        _ => {
+            return Err(ctx.err(raw.id.span(), "R007", "a rule needs exactly one of a `[match]` table or a `[correlate]` table"));
+        }
+    };
+    Ok(Rule {
+        id,
+        name: raw.name,
+        kind,
+        category: raw.category,
+        severity,
+        confidence,
+        summary: raw.summary,
+        remediation: raw.remediation,
+        references: raw.references,
+        docs: Docs { what: raw.docs.what.into_inner(), why: raw.docs.why.into_inner(), example: raw.docs.example },
+        when,
+        files,
+        body,
+        origin: file.to_string(),
+        fact_kinds,
+    })
+}
+
+/// Parses `flow.toml` (sources of flow tags).
+pub fn parse_flow_config(src: &str, file: &str) -> Result<FlowConfig, RuleError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawFlows {
+        sources: BTreeMap<Spanned<String>, RawSource>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawSource {
+        #[serde(default)]
+        calls: Vec<String>,
+        #[serde(default)]
+        names: Vec<String>,
+        #[serde(default)]
+        paths: Vec<Spanned<String>>,
+    }
+    let ctx = Ctx { file, src };
+    let raw: RawFlows = toml::from_str(src).map_err(|e| ctx.err(e.span().unwrap_or(0..0), "R001", e.message().trim().to_string()))?;
+    let mut cfg = FlowConfig::default();
+    let mut paths = Vec::new();
+    for (tag, source) in &raw.sources {
+        let bit = flow::parse(tag.get_ref()).ok_or_else(|| ctx.err(tag.span(), "R005", format!("unknown flow tag `{}`", tag.get_ref())))?;
+        cfg.calls.extend(source.calls.iter().map(|c| (Glob::new(c), bit)));
+        cfg.names.extend(source.names.iter().map(|c| (Glob::new(c), bit)));
+        for p in &source.paths {
+            ctx.regex(p)?;
+            paths.push(p.get_ref().clone());
+        }
+    }
+    if !paths.is_empty() {
+        cfg.secret_paths = regex::RegexSet::new(&paths).ok();
+    }
+    Ok(cfg)
+}
+
+fn fnv(acc: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(acc, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Builds a rule set from (relative path, source) pairs; checks ids are unique and that
+/// correlations name existing rules.
+fn build(files: &[(String, String)], label: &str) -> Result<RuleSet, Vec<RuleError>> {
+    let mut errors = Vec::new();
+    let mut set = RuleSet::default();
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for (path, src) in files {
+        hash = fnv(fnv(hash, path.as_bytes()), src.as_bytes());
+        let shown = format!("{label}{path}");
+        if path.ends_with("flow.toml") {
+            match parse_flow_config(src, &shown) {
+                Ok(cfg) => {
+                    set.flows.calls.extend(cfg.calls);
+                    set.flows.names.extend(cfg.names);
+                    if cfg.secret_paths.is_some() {
+                        set.flows.secret_paths = cfg.secret_paths;
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+            continue;
+        }
+        let stem = Path::new(path).file_stem().and_then(|s| s.to_str());
+        match load_str(src, &shown, stem) {
+            Ok(rule) => {
+                if let Some(prev) = set.rules.iter().find(|r| r.id == rule.id) {
+                    let ctx = Ctx { file: &shown, src };
+                    errors.push(ctx.err(0..0, "R009", format!("rule id `{}` is already defined in {}", rule.id, prev.origin)));
+                } else {
+                    set.rules.push(rule);
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    for rule in &set.rules {
+        if let Body::Correlate { all, any, .. } = &rule.body {
+            for id in all.iter().chain(any) {
+                if set.get(id).is_none() {
+                    errors.push(RuleError {
+                        file: rule.origin.clone(),
+                        line: 1,
+                        column: 1,
+                        code: "R008",
+                        message: format!("correlation names unknown rule `{id}`"),
+                        source_line: String::new(),
+                    });
+                }
+            }
+        }
+    }
+    set.rules.sort_by(|a, b| a.id.cmp(&b.id));
+    set.version = format!("{hash:016x}");
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The rules shipped inside the binary (from `rules/` at build time).
+pub fn load_builtin() -> Result<RuleSet, Vec<RuleError>> {
+    let files: Vec<(String, String)> = builtin::BUILTIN.iter().map(|(p, s)| ((*p).to_string(), (*s).to_string())).collect();
+    build(&files, "rules/")
+}
+
+/// Whether `path` (relative to a rules root) is a rule file rather than part of a fixture.
+/// A fixture directory is one named like a sibling `<id>.toml`.
+pub fn is_rule_file(root: &Path, path: &Path) -> bool {
+    if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+        return false;
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) {
+            break;
+        }
+        if let (Some(parent), Some(name)) = (d.parent(), d.file_name()) {
+            if parent.join(format!("{}.toml", name.to_string_lossy())).is_file() {
+                return false;
+            }
+        }
+        dir = d.parent();
+    }
+    true
+}
+
+/// Loads every rule file under `dir` (fixtures are skipped).
+pub fn load_dir(dir: &Path) -> Result<RuleSet, Vec<RuleError>> {
+    let mut paths = Vec::new();
+    collect(dir, dir, &mut paths).map_err(|e| {
+        vec![RuleError { file: dir.display().to_string(), line: 0, column: 0, code: "R000", message: format!("cannot read rules directory: {e}"), source_line: String::new() }]
+    })?;
+    paths.sort();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match std::fs::read_to_string(&p) {
+            Ok(src) => files.push((p.strip_prefix(dir).unwrap_or(&p).to_string_lossy().replace('\\', "/"), src)),
+            Err(e) => errors.push(RuleError { file: p.display().to_string(), line: 0, column: 0, code: "R000", message: format!("cannot read: {e}"), source_line: String::new() }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let label = format!("{}/", dir.display()).replace("//", "/");
+    build(&files, &label)
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect(root, &path, out)?;
+        } else if is_rule_file(root, &path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+id = "x-rule"
+name = "X"
+kind = "threat"
+category = "test"
+severity = "high"
+confidence = "medium"
+summary = "s"
+[docs]
+what = "w"
+why = "y"
+example = "exec(1)"
+[match]
+call = "builtins.exec"
+arg-flow = ["decoded"]
+"#;
+
+    #[test]
+    fn loads_a_rule() {
+        let r = load_str(GOOD, "x-rule.toml", Some("x-rule")).unwrap();
+        assert_eq!(r.id, "x-rule");
+        assert_eq!(r.fact_kinds.0, FactKinds::CALL);
+    }
+
+    #[test]
+    fn errors_point_into_the_file() {
+        let bad = GOOD.replace("arg-flow = [\"decoded\"]", "arg-flow = [\"decodd\"]");
+        let e = load_str(&bad, "x.toml", None).unwrap_err();
+        assert_eq!((e.code, e.line, e.column), ("R005", 15, 12), "{e}");
+        let bad = GOOD.replace("call = ", "cal = ");
+        let e = load_str(&bad, "x.toml", None).unwrap_err();
+        assert_eq!((e.code, e.line), ("R001", 14), "{e}");
+        assert!(e.message.contains("unknown field `cal`"), "{e}");
+        let bad = GOOD.replace("[match]\ncall = \"builtins.exec\"", "[match]\nstring = '(?<=x)'\ncall = \"builtins.exec\"");
+        let e = load_str(&bad, "x.toml", None).unwrap_err();
+        assert_eq!((e.code, e.line, e.column), ("R004", 14, 10), "{e}");
+        let e = load_str(GOOD, "y.toml", Some("y")).unwrap_err();
+        assert_eq!(e.code, "R002");
+    }
+
+    #[test]
+    fn builtin_rules_load() {
+        let set = load_builtin().unwrap_or_else(|e| panic!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")));
+        assert!(set.rules.len() >= 20, "only {} built-in rules", set.rules.len());
+        assert!(!set.flows.calls.is_empty(), "flow.toml defines no sources");
+    }
+}

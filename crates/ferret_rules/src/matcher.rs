@@ -1,0 +1,121 @@
+//! Evaluating a compiled condition against one fact.
+
+use crate::{Cond, FactKinds};
+use ferret_python::{Context, Fact, FactKind, Facts};
+use ferret_report::When;
+
+/// What the matcher needs to know about a package member.
+#[derive(Debug, Clone, Copy)]
+pub struct FileInfo<'a> {
+    pub path: &'a str,
+    pub magic: Option<&'a str>,
+    /// Text content, when the member was read and is text.
+    pub text: Option<&'a str>,
+}
+
+/// One fact, of any kind, as rules see it.
+#[derive(Debug, Clone, Copy)]
+pub enum FactRef<'a> {
+    Python { path: &'a str, fact: &'a Fact, facts: &'a Facts },
+    File(FileInfo<'a>),
+    Issue { path: &'a str, code: &'a str },
+}
+
+impl<'a> FactRef<'a> {
+    pub fn kind_bit(&self) -> u8 {
+        match self {
+            Self::Python { fact, .. } => match fact.kind {
+                FactKind::Call(_) => FactKinds::CALL,
+                FactKind::Str { .. } => FactKinds::STRING,
+                FactKind::Import(_) => FactKinds::IMPORT,
+            },
+            Self::File(_) => FactKinds::FILE,
+            Self::Issue { .. } => FactKinds::ISSUE,
+        }
+    }
+    pub fn path(&self) -> &'a str {
+        match self {
+            Self::Python { path, .. } | Self::Issue { path, .. } => path,
+            Self::File(f) => f.path,
+        }
+    }
+    pub fn when(&self) -> Option<When> {
+        match self {
+            Self::Python { fact, .. } => Some(fact.when),
+            _ => None,
+        }
+    }
+    fn context(&self) -> Option<&'a Context> {
+        match self {
+            Self::Python { fact, facts, .. } => facts.contexts.get(fact.ctx as usize),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
+    let call = match fact {
+        FactRef::Python { fact: f, .. } => match &f.kind {
+            FactKind::Call(c) => Some(c),
+            _ => None,
+        },
+        _ => None,
+    };
+    match cond {
+        Cond::All(cs) => cs.iter().all(|c| eval(c, fact)),
+        Cond::Any(cs) => cs.iter().any(|c| eval(c, fact)),
+        Cond::Not(c) => !eval(c, fact),
+        Cond::Call(globs) => call.is_some_and(|c| globs.iter().any(|g| g.matches(&c.callee))),
+        Cond::ArgString(re) => call.is_some_and(|c| c.arg_strings.iter().any(|s| re.is_match(s))),
+        Cond::ArgFlow(flows) => call.is_some_and(|c| c.flows & flows != 0),
+        Cond::Kwarg(pairs) => call.is_some_and(|c| {
+            pairs.iter().all(|(name, re)| c.kwargs.iter().any(|(n, v)| n == name && re.is_match(v)))
+        }),
+        Cond::Dynamic(d) => call.is_some_and(|c| c.dynamic == *d),
+        Cond::String(re) => match fact {
+            FactRef::Python { fact: f, .. } => match &f.kind {
+                FactKind::Str { value, .. } => re.is_match(value),
+                _ => false,
+            },
+            _ => false,
+        },
+        Cond::Origin(origins) => match fact {
+            FactRef::Python { fact: f, .. } => match &f.kind {
+                FactKind::Str { origin, .. } => origins.contains(origin),
+                _ => false,
+            },
+            _ => false,
+        },
+        Cond::Import(globs) => match fact {
+            FactRef::Python { fact: f, .. } => match &f.kind {
+                FactKind::Import(m) => globs.iter().any(|g| g.matches(m)),
+                _ => false,
+            },
+            _ => false,
+        },
+        Cond::File(globs) => match fact {
+            FactRef::File(info) => globs.iter().any(|g| g.matches(info.path)),
+            _ => false,
+        },
+        Cond::Magic(kinds) => match fact {
+            FactRef::File(info) => info.magic.is_some_and(|m| kinds.iter().any(|k| k == m)),
+            _ => false,
+        },
+        Cond::Text(re) => match fact {
+            FactRef::File(info) => info.text.is_some_and(|t| re.is_match(t)),
+            _ => false,
+        },
+        Cond::Issue(codes) => match fact {
+            FactRef::Issue { code, .. } => codes.iter().any(|c| c == code),
+            _ => false,
+        },
+        Cond::When(whens) => fact.when().is_some_and(|w| whens.contains(&w)),
+        Cond::InsideCall(globs) => fact.context().is_some_and(|c| c.calls.iter().any(|call| globs.iter().any(|g| g.matches(call)))),
+        Cond::InsideFunction(globs) => {
+            fact.context().is_some_and(|c| c.function.as_deref().is_some_and(|f| globs.iter().any(|g| g.matches(f))))
+        }
+        Cond::InsideClassBase(globs) => {
+            fact.context().is_some_and(|c| c.class_bases.iter().any(|b| globs.iter().any(|g| g.matches(b))))
+        }
+    }
+}
