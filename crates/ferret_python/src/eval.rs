@@ -220,8 +220,8 @@ fn decoder_step(callee: &str) -> Option<Step> {
         "base64.b64decode" | "base64.standard_b64decode" | "base64.decodebytes" | "base64.decodestring"
         | "binascii.a2b_base64" | "base64.urlsafe_b64decode" => Step::Base64,
         "base64.b32decode" => Step::Base32,
-        "base64.b16decode" | "binascii.a2b_hex" | "binascii.unhexlify" | "builtins.bytes.fromhex"
-        | "builtins.bytearray.fromhex" => Step::Hex,
+        "base64.b16decode" => Step::Base16,
+        "binascii.a2b_hex" | "binascii.unhexlify" | "builtins.bytes.fromhex" | "builtins.bytearray.fromhex" => Step::Hex,
         "base64.b85decode" => Step::Base85,
         "base64.a85decode" => Step::Ascii85,
         "zlib.decompress" => Step::Zlib,
@@ -289,11 +289,13 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Frame::Call(c) => ctx.calls.push(c.clone()),
             }
         }
-        let id = match self.out.contexts.iter().rposition(|c| *c == ctx) {
-            Some(i) if i + 8 >= self.out.contexts.len() => i as u32,
-            _ => {
+        // Contexts repeat locally (the same function, the same call): look back a little only.
+        let len = self.out.contexts.len();
+        let id = match self.out.contexts[len.saturating_sub(8)..].iter().rposition(|c| *c == ctx) {
+            Some(i) => (len.saturating_sub(8) + i) as u32,
+            None => {
                 self.out.contexts.push(ctx);
-                (self.out.contexts.len() - 1) as u32
+                len as u32
             }
         };
         self.ctx_cache = Some(id);
@@ -1046,8 +1048,11 @@ impl<'a, 'f> Walker<'a, 'f> {
                 if ok {
                     let flows = result.flows;
                     result = Val::new(V::List(Rc::new(out))).with_flows(flows);
-                    result.origin = Origin::Folded;
+                    result.origin = if iter_vals[0].origin == Origin::Decoded { Origin::Decoded } else { Origin::Folded };
                     result.chain = iter_vals[0].chain.clone();
+                    if matches!(elt, Expr::BinOp(b) if b.op == Operator::BitXor) {
+                        Rc::make_mut(&mut result.chain).push(Step::Xor);
+                    }
                 }
             }
         }
@@ -1089,6 +1094,14 @@ impl<'a, 'f> Walker<'a, 'f> {
             let v = self.eval(&k.value);
             kwargs.push((k.arg.as_ref().map(|a| a.as_str()), v));
         }
+        // Folded arguments are strings the rules should see, located inside this call.
+        // (Decoder results already produced their own fact.)
+        for (a, v) in c.arguments.args.iter().zip(&args) {
+            let decoder_call = v.origin == Origin::Decoded && matches!(a, Expr::Call(_));
+            if v.origin != Origin::Literal && !decoder_call {
+                self.string_fact(v, a.range());
+            }
+        }
         self.pop_frame();
 
         let recv_flows = recv.as_ref().map_or(0, |r| r.flows);
@@ -1098,12 +1111,6 @@ impl<'a, 'f> Walker<'a, 'f> {
         let exec_payload = self.exec_payload.take();
 
         if self.emit {
-            // Folded or decoded arguments are strings the rules should see.
-            for (a, v) in c.arguments.args.iter().zip(&args) {
-                if v.origin != Origin::Literal && !matches!(a, Expr::Call(_)) {
-                    self.string_fact(v, a.range());
-                }
-            }
             let mut arg_strings = Vec::new();
             let mut room = 64;
             for v in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
@@ -1130,6 +1137,7 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
 
         result.flows |= arg_flows | recv_flows;
+        self.track_files(&callee, method, recv.as_ref(), c, &mut result, arg_flows);
         for (g, tag) in &self.flows.calls {
             if g.matches(&callee) {
                 result.flows |= tag;
@@ -1146,6 +1154,34 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
         }
         result
+    }
+
+    /// Downloaded or decoded data written to a file taints the variable naming that file, so a
+    /// later `chmod`/`Popen` of it carries the data's flow.
+    fn track_files(&mut self, callee: &str, method: Option<&str>, recv: Option<&Val<'a>>, c: &'a ExprCall, result: &mut Val<'a>, arg_flows: FlowSet) {
+        let arg_key = |i: usize| c.arguments.args.get(i).and_then(dotted);
+        match callee {
+            "builtins.open" | "io.open" | "codecs.open" => result.handle = arg_key(0).map(Rc::from),
+            "urllib.request.urlretrieve" | "urllib.urlretrieve" => {
+                if let Some(key) = arg_key(1) {
+                    self.taint(&key, flow::NETWORK);
+                }
+            }
+            _ => {}
+        }
+        if matches!(method, Some("write" | "writelines")) && arg_flows & (flow::NETWORK | flow::DECODED) != 0 {
+            if let Some(key) = recv.and_then(|r| r.handle.clone()) {
+                self.taint(&key, arg_flows & (flow::NETWORK | flow::DECODED));
+            }
+        }
+    }
+
+    fn taint(&mut self, key: &str, flows: FlowSet) {
+        if let Some(v) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(key)) {
+            v.flows |= flows;
+        } else {
+            self.bind_name(key, Val::unknown().with_flows(flows));
+        }
     }
 
     fn source_text(&self, r: TextRange) -> &'a str {
@@ -1479,7 +1515,12 @@ impl<'a, 'f> Walker<'a, 'f> {
                 while let Some(i) = rest.find('{') {
                     out.push_str(&rest[..i]);
                     let Some(j) = rest[i..].find('}') else { return Val::unknown() };
-                    let field = &rest[i + 1..i + j];
+                    let spec = &rest[i + 1..i + j];
+                    // `{0!r}` / `{:>4}`: keep the field, honour !r for strings.
+                    let (field, repr) = match spec.split_once('!') {
+                        Some((f, conv)) => (f, conv.starts_with('r')),
+                        None => (spec.split(':').next().unwrap_or(spec), false),
+                    };
                     let idx = if field.is_empty() {
                         next += 1;
                         next - 1
@@ -1489,6 +1530,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                         return Val::unknown();
                     };
                     match args.get(idx).map(|a| &a.v) {
+                        Some(V::Str(a)) if repr => out.push_str(&format!("'{a}'")),
                         Some(V::Str(a)) => out.push_str(a),
                         Some(V::Int(n)) => out.push_str(&n.to_string()),
                         _ => return Val::unknown(),
@@ -1599,6 +1641,11 @@ impl<'a, 'f> Walker<'a, 'f> {
                 let mut chain = (*input.chain).clone();
                 chain.push(Step::Marshal);
                 let idx = self.record_payload(&chain, data, false);
+                // Names and constants inside the code object are readable: rules see them.
+                for run in printable_runs(data, 4).into_iter().take(256) {
+                    let value = truncate(&run, 4096);
+                    self.fact(FactKind::Str { value, origin: Origin::Decoded }, c.range(), Some(idx));
+                }
                 let mut v = Val::new(V::Code).with_flows(input.flows | flow::DECODED);
                 v.origin = Origin::Decoded;
                 v.chain = Rc::new(chain);
@@ -1678,7 +1725,16 @@ impl<'a, 'f> Walker<'a, 'f> {
         } else {
             format!("<{} bytes of binary data>", data.len())
         };
-        let preview = if chain.last() == Some(&Step::Marshal) { format!("<Python bytecode, {} bytes: code objects cannot be decompiled statically>", data.len()) } else { preview };
+        let preview = if chain.last() == Some(&Step::Marshal) {
+            let strings = printable_runs(data, 3);
+            format!(
+                "<Python bytecode, {} bytes: code objects cannot be decompiled statically>\nnames and constants: {}",
+                data.len(),
+                strings.iter().take(40).map(String::as_str).collect::<Vec<_>>().join(", ")
+            )
+        } else {
+            preview
+        };
         self.out.payloads.push(Payload { chain: full, bytes: data.len(), python, preview, layer: self.layer + 1 });
         (self.out.payloads.len() - 1) as u32
     }
@@ -1841,6 +1897,11 @@ fn percent_format(fmt: &str, args: &Val<'_>) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// Runs of printable ASCII at least `min` long (names and constants inside bytecode).
+fn printable_runs(data: &[u8], min: usize) -> Vec<String> {
+    data.split(|b| !(0x20..0x7f).contains(b)).filter(|r| r.len() >= min).map(|r| String::from_utf8_lossy(r).into_owned()).collect()
 }
 
 fn bytes_replace(s: &[u8], a: &[u8], b: &[u8]) -> Vec<u8> {

@@ -40,6 +40,9 @@ pub(crate) struct Val<'a> {
     pub dynamic: bool,
     /// The decoded payload this value is (index into `Facts::payloads`).
     pub payload: Option<u32>,
+    /// For a file opened by `open(path)`: the variable naming that path, so that writing
+    /// downloaded data through the handle taints the path (download, then run the file).
+    pub handle: Option<Rc<str>>,
 }
 
 impl<'a> Val<'a> {
@@ -47,7 +50,7 @@ impl<'a> Val<'a> {
         Self::new(V::Unknown)
     }
     pub fn new(v: V<'a>) -> Self {
-        Self { v, flows: 0, origin: Origin::Literal, chain: Rc::new(Vec::new()), dynamic: false, payload: None }
+        Self { v, flows: 0, origin: Origin::Literal, chain: Rc::new(Vec::new()), dynamic: false, payload: None, handle: None }
     }
     pub fn with_flows(mut self, flows: FlowSet) -> Self {
         self.flows |= flows;

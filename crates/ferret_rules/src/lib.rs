@@ -13,7 +13,7 @@ pub use matcher::{FactRef, FileInfo};
 
 use ferret_python::{FlowConfig, FlowSet, Glob, Origin};
 use ferret_report::{Confidence, RuleKind, Severity, When};
-use regex::Regex;
+use std::sync::OnceLock;
 
 /// Documentation of a rule, shown by `ferret rules explain` and in the generated reference.
 #[derive(Debug, Clone, Default)]
@@ -29,7 +29,7 @@ pub enum Cond {
     All(Vec<Cond>),
     Any(Vec<Cond>),
     Not(Box<Cond>),
-    Call(Vec<Glob>),
+    Call(CallGlobs),
     ArgString(Regex),
     ArgFlow(FlowSet),
     Kwarg(Vec<(String, Regex)>),
@@ -45,6 +45,56 @@ pub enum Cond {
     InsideCall(Vec<Glob>),
     InsideFunction(Vec<Glob>),
     InsideClassBase(Vec<Glob>),
+}
+
+/// Callee globs of a `call` condition. `ids` index [`RuleSet::call_globs`] once the set is
+/// finalized, so a callee is matched against each distinct glob once per file, not once per
+/// fact and rule.
+#[derive(Debug, Clone)]
+pub struct CallGlobs {
+    pub globs: Vec<Glob>,
+    pub ids: Vec<u32>,
+}
+
+/// A rule regex: matched on UTF-8 bytes with ASCII classes (`\\w`, `\\d`, `(?i)`), which
+/// compile an order of magnitude faster than Unicode ones; `(?u:...)` turns Unicode back on.
+/// The syntax is checked when the rule loads (so errors point into the rule file); the
+/// automaton is built on first use, so start-up stays in milliseconds and a scan pays only
+/// for the regexes it reaches.
+#[derive(Debug)]
+pub struct Regex {
+    src: String,
+    compiled: OnceLock<Option<regex::bytes::Regex>>,
+}
+
+impl Clone for Regex {
+    fn clone(&self) -> Self {
+        Self { src: self.src.clone(), compiled: OnceLock::new() }
+    }
+}
+
+impl Regex {
+    /// Checks the syntax; the error text says what is wrong.
+    pub fn new(src: &str) -> Result<Self, String> {
+        regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(src)
+            .map_err(|e| e.to_string().lines().last().unwrap_or("invalid").trim().to_string())?;
+        Ok(Self { src: src.to_string(), compiled: OnceLock::new() })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.src
+    }
+
+    pub fn is_match(&self, haystack: &[u8]) -> bool {
+        self.compiled
+            .get_or_init(|| regex::bytes::RegexBuilder::new(&self.src).unicode(false).build().ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(haystack))
+    }
 }
 
 /// Scope of a correlation rule.
@@ -80,6 +130,9 @@ pub struct Rule {
     pub origin: String,
     /// Which kinds of fact the condition can match, to skip the rest quickly.
     pub fact_kinds: FactKinds,
+    /// Callee glob ids one of which a call must match for the rule to hold (set by
+    /// [`RuleSet::finalize`]); lets the engine skip the rule for most calls without evaluating.
+    pub required_calls: Option<Vec<u32>>,
 }
 
 /// A bit set of fact kinds a condition can match.
@@ -105,6 +158,8 @@ pub struct RuleSet {
     pub flows: FlowConfig,
     /// A digest of every rule source, so stored results can tell which rules made them.
     pub version: String,
+    /// Every distinct callee glob used by a `call` condition.
+    pub call_globs: Vec<Glob>,
 }
 
 impl RuleSet {
@@ -128,15 +183,71 @@ impl RuleSet {
             self.flows.secret_paths = regex::RegexSet::new(patterns).ok();
         }
         self.version = format!("{}+{}", self.version, other.version);
+        self.finalize();
+    }
+
+    /// Numbers the callee globs of every `call` condition (see [`CallGlobs`]).
+    pub fn finalize(&mut self) {
+        fn walk(c: &mut Cond, table: &mut Vec<Glob>) {
+            match c {
+                Cond::All(cs) | Cond::Any(cs) => cs.iter_mut().for_each(|c| walk(c, table)),
+                Cond::Not(c) => walk(c, table),
+                Cond::Call(cg) => {
+                    cg.ids = cg
+                        .globs
+                        .iter()
+                        .map(|g| match table.iter().position(|t| t == g) {
+                            Some(i) => i as u32,
+                            None => {
+                                table.push(g.clone());
+                                (table.len() - 1) as u32
+                            }
+                        })
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        /// Glob ids a call must match for `c` to hold, when `c` demands a callee at all.
+        fn required(c: &Cond) -> Option<Vec<u32>> {
+            match c {
+                Cond::Call(cg) => Some(cg.ids.clone()),
+                Cond::All(cs) => cs.iter().find_map(required),
+                Cond::Any(cs) => cs.iter().map(required).collect::<Option<Vec<_>>>().map(|v| v.concat()),
+                _ => None,
+            }
+        }
+        let mut table = Vec::new();
+        for r in &mut self.rules {
+            if let Body::Match(c) = &mut r.body {
+                walk(c, &mut table);
+                r.required_calls = required(c);
+            }
+        }
+        self.call_globs = table;
+    }
+
+    /// Which of [`RuleSet::call_globs`] match a callee, as a bit set.
+    pub fn callee_bits(&self, callee: &str) -> Vec<u64> {
+        let mut bits = vec![0u64; self.call_globs.len().div_ceil(64)];
+        for (i, g) in self.call_globs.iter().enumerate() {
+            if g.matches(callee) {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        bits
     }
 
     /// Keeps only the rules whose ids are given (used by the fixture harness).
     pub fn only(&self, ids: &[&str]) -> RuleSet {
-        RuleSet {
+        let mut set = RuleSet {
             rules: self.rules.iter().filter(|r| ids.contains(&r.id.as_str())).cloned().collect(),
             flows: self.flows.clone(),
             version: self.version.clone(),
-        }
+            call_globs: Vec::new(),
+        };
+        set.finalize();
+        set
     }
 }
 
@@ -152,6 +263,11 @@ impl Rule {
         }
         if let Some(w) = fact.when() {
             if !self.when.is_empty() && !self.when.contains(&w) {
+                return false;
+            }
+        }
+        if let (Some(ids), FactRef::Python { callee_bits: Some(bits), .. }) = (&self.required_calls, fact) {
+            if !ids.iter().any(|&i| bits.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)) {
                 return false;
             }
         }

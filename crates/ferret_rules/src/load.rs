@@ -3,7 +3,7 @@
 use crate::{Body, Cond, Docs, FactKinds, Rule, RuleSet, Within};
 use ferret_python::{flow, FlowConfig, Glob, Origin};
 use ferret_report::{Confidence, RuleKind, Severity, When};
-use regex::Regex;
+use crate::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -156,8 +156,7 @@ impl Ctx<'_> {
     }
 
     fn regex(&self, s: &Spanned<String>) -> Result<Regex, RuleError> {
-        Regex::new(s.get_ref()).map_err(|e| {
-            let msg = e.to_string().lines().last().unwrap_or("invalid").trim().to_string();
+        Regex::new(s.get_ref()).map_err(|msg| {
             self.err(s.span(), "R004", format!("invalid regex: {msg} (Rust regex syntax: no look-around or back-references)"))
         })
     }
@@ -181,7 +180,7 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
     let mut kinds = FactKinds::ALL;
     let mut narrow = |k: u8| kinds &= k;
     if let Some(c) = &r.call {
-        all.push(Cond::Call(globs(c)));
+        all.push(Cond::Call(crate::CallGlobs { globs: globs(c), ids: Vec::new() }));
         narrow(FactKinds::CALL);
     }
     if let Some(s) = &r.arg_string {
@@ -376,6 +375,7 @@ pub fn load_str(src: &str, file: &str, expected_id: Option<&str>) -> Result<Rule
         body,
         origin: file.to_string(),
         fact_kinds,
+        required_calls: None,
     })
 }
 
@@ -471,6 +471,7 @@ fn build(files: &[(String, String)], label: &str) -> Result<RuleSet, Vec<RuleErr
         }
     }
     set.rules.sort_by(|a, b| a.id.cmp(&b.id));
+    set.finalize();
     set.version = format!("{hash:016x}");
     if errors.is_empty() {
         Ok(set)

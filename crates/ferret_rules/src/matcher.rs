@@ -16,7 +16,13 @@ pub struct FileInfo<'a> {
 /// One fact, of any kind, as rules see it.
 #[derive(Debug, Clone, Copy)]
 pub enum FactRef<'a> {
-    Python { path: &'a str, fact: &'a Fact, facts: &'a Facts },
+    Python {
+        path: &'a str,
+        fact: &'a Fact,
+        facts: &'a Facts,
+        /// For calls: which of the rule set's callee globs match (see `RuleSet::callee_bits`).
+        callee_bits: Option<&'a [u64]>,
+    },
     File(FileInfo<'a>),
     Issue { path: &'a str, code: &'a str },
 }
@@ -65,16 +71,22 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
         Cond::All(cs) => cs.iter().all(|c| eval(c, fact)),
         Cond::Any(cs) => cs.iter().any(|c| eval(c, fact)),
         Cond::Not(c) => !eval(c, fact),
-        Cond::Call(globs) => call.is_some_and(|c| globs.iter().any(|g| g.matches(&c.callee))),
-        Cond::ArgString(re) => call.is_some_and(|c| c.arg_strings.iter().any(|s| re.is_match(s))),
+        Cond::Call(cg) => match (fact, call) {
+            (FactRef::Python { callee_bits: Some(bits), .. }, Some(_)) if !cg.ids.is_empty() => {
+                cg.ids.iter().any(|&i| bits.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0))
+            }
+            (_, Some(c)) => cg.globs.iter().any(|g| g.matches(&c.callee)),
+            _ => false,
+        },
+        Cond::ArgString(re) => call.is_some_and(|c| c.arg_strings.iter().any(|s| re.is_match(s.as_bytes()))),
         Cond::ArgFlow(flows) => call.is_some_and(|c| c.flows & flows != 0),
         Cond::Kwarg(pairs) => call.is_some_and(|c| {
-            pairs.iter().all(|(name, re)| c.kwargs.iter().any(|(n, v)| n == name && re.is_match(v)))
+            pairs.iter().all(|(name, re)| c.kwargs.iter().any(|(n, v)| n == name && re.is_match(v.as_bytes())))
         }),
         Cond::Dynamic(d) => call.is_some_and(|c| c.dynamic == *d),
         Cond::String(re) => match fact {
             FactRef::Python { fact: f, .. } => match &f.kind {
-                FactKind::Str { value, .. } => re.is_match(value),
+                FactKind::Str { value, .. } => re.is_match(value.as_bytes()),
                 _ => false,
             },
             _ => false,
@@ -102,7 +114,7 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
             _ => false,
         },
         Cond::Text(re) => match fact {
-            FactRef::File(info) => info.text.is_some_and(|t| re.is_match(t)),
+            FactRef::File(info) => info.text.is_some_and(|t| re.is_match(t.as_bytes())),
             _ => false,
         },
         Cond::Issue(codes) => match fact {

@@ -1,0 +1,2 @@
+# ruleid: remote-code-load
+import httpimport

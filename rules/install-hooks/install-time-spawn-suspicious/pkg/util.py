@@ -1,0 +1,7 @@
+import subprocess
+
+
+def download(url):
+    # runtime, not install time
+    # ok: install-time-spawn-suspicious
+    subprocess.run(["curl", "-sSLO", url])

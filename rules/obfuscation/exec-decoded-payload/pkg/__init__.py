@@ -1,0 +1,28 @@
+import base64
+import zlib
+
+# ruleid: exec-decoded-payload
+exec(base64.b64decode("cHJpbnQoImhlbGxvIGZyb20gYSBmZXJyZXQgZml4dHVyZSIp"))
+
+_BLOB = "eJwrKMrMK9FQSsusKCktSlUoSKzMyU9MUdIEAHL7CNQ="
+
+# A bundled icon shipped as base64 is fine: it is decoded but never executed.
+ICON_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+ICON = base64.b64decode(ICON_B64)
+
+
+def _load():
+    code = zlib.decompress(base64.b64decode(_BLOB))
+    # ruleid: exec-decoded-payload
+    exec(code)
+
+
+def write_icon(path):
+    with open(path, "wb") as fh:
+        # ok: exec-decoded-payload
+        fh.write(ICON)
+
+
+def evaluate(expression):
+    # ok: exec-decoded-payload
+    return eval(expression, {"__builtins__": {}})

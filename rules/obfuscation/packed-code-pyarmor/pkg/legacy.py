@@ -1,0 +1,3 @@
+# ruleid: packed-code-pyarmor
+from pytransform import pyarmor_runtime
+pyarmor_runtime()

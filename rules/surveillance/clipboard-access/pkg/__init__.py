@@ -1,0 +1,4 @@
+import pyperclip
+
+# ruleid: clipboard-access
+_CLIP = pyperclip.paste()
