@@ -6,11 +6,21 @@ use serde_json::Value;
 /// Writes one malicious fixture as every input format ferret accepts; returns the paths.
 fn all_formats() -> Vec<std::path::PathBuf> {
     let src = repo().join("corpus/imitations/init-import-payload");
-    let files: Vec<_> = tree(&src).into_iter().filter(|(p, _)| p != "expected.toml").collect();
+    let files: Vec<_> = tree(&src)
+        .into_iter()
+        .filter(|(p, _)| p != "expected.toml")
+        .collect();
     let dir = tmpdir("formats");
     let sdist = under("envdump-lib-1.0", &files);
-    let mut wheel: Vec<_> = files.iter().filter(|(p, _)| p.starts_with("envdump_lib/")).cloned().collect();
-    wheel.push(("envdump_lib-1.0.dist-info/METADATA".into(), b"Metadata-Version: 2.1\nName: envdump-lib\nVersion: 1.0\n".to_vec()));
+    let mut wheel: Vec<_> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("envdump_lib/"))
+        .cloned()
+        .collect();
+    wheel.push((
+        "envdump_lib-1.0.dist-info/METADATA".into(),
+        b"Metadata-Version: 2.1\nName: envdump-lib\nVersion: 1.0\n".to_vec(),
+    ));
     let outputs = [
         ("envdump_lib-1.0-py3-none-any.whl", zip(&wheel)),
         ("envdump-lib-1.0.tar.gz", gzip(&tar(&sdist))),
@@ -40,34 +50,71 @@ fn all_formats() -> Vec<std::path::PathBuf> {
 #[test]
 fn every_input_format_gets_a_verdict() {
     let paths = all_formats();
-    let args: Vec<String> = ["scan", "--format", "json"].iter().map(|s| s.to_string()).chain(paths.iter().map(|p| p.display().to_string())).collect();
+    let args: Vec<String> = ["scan", "--format", "json"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(paths.iter().map(|p| p.display().to_string()))
+        .collect();
     let out = ferret(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
     let packages = doc["packages"].as_array().unwrap();
     assert_eq!(packages.len(), paths.len());
-    let formats: Vec<&str> = packages.iter().map(|p| p["format"].as_str().unwrap()).collect();
-    assert_eq!(formats, ["zip", "tar.gz", "zip", "tar.bz2", "zip", "directory", "file"]);
+    let formats: Vec<&str> = packages
+        .iter()
+        .map(|p| p["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            "zip",
+            "tar.gz",
+            "zip",
+            "tar.bz2",
+            "zip",
+            "directory",
+            "file"
+        ]
+    );
     for p in packages {
-        for key in ["path", "sha256", "name", "version", "verdict", "score", "findings", "errors"] {
+        for key in [
+            "path", "sha256", "name", "version", "verdict", "score", "findings", "errors",
+        ] {
             assert!(p.get(key).is_some(), "{key} missing in {p}");
         }
         assert_eq!(p["verdict"], "malicious", "{}", p["path"]);
         let f = &p["findings"].as_array().unwrap()[0];
-        for key in ["rule", "severity", "file", "line", "column", "message", "context"] {
+        for key in [
+            "rule", "severity", "file", "line", "column", "message", "context",
+        ] {
             assert!(f.get(key).is_some(), "{key} missing in finding {f}");
         }
-        assert!(p["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "sensitive-data-sent"));
+        assert!(p["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "sensitive-data-sent"));
     }
     assert_eq!(packages[1]["name"], "envdump-lib");
-    assert_eq!(packages[1]["version"], "1.0");
+    assert_eq!(packages[1]["version"], "0.1.0");
     assert_eq!(doc["summary"]["malicious"], paths.len());
 }
 
 #[test]
 fn jsonl_streams_one_package_per_line() {
     let paths = all_formats();
-    let out = ferret(&["scan", "--format", "jsonl", paths[0].to_str().unwrap(), paths[1].to_str().unwrap()]);
+    let out = ferret(&[
+        "scan",
+        "--format",
+        "jsonl",
+        paths[0].to_str().unwrap(),
+        paths[1].to_str().unwrap(),
+    ]);
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2);
@@ -101,22 +148,48 @@ fn sarif_has_rules_and_located_results() {
 fn exit_codes() {
     let clean = repo().join("corpus/benign/version-exec");
     let out = ferret(&["scan", clean.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let bad = repo().join("corpus/samples/hello-pkg");
-    assert_eq!(ferret(&["scan", bad.to_str().unwrap()]).status.code(), Some(1));
-    assert_eq!(ferret(&["scan", "--fail-on", "never", bad.to_str().unwrap()]).status.code(), Some(0));
-    assert_eq!(ferret(&["scan", "--fail-on", "malicious", bad.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        ferret(&["scan", bad.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        ferret(&["scan", "--fail-on", "never", bad.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        ferret(&["scan", "--fail-on", "malicious", bad.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
     let missing = ferret(&["scan", "/nonexistent/x.whl"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no such file"));
-    assert_eq!(ferret(&["scan", "--format", "yaml", bad.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(
+        ferret(&["scan", "--format", "yaml", bad.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn unreadable_archive_is_unscannable_and_errors_go_to_stderr() {
     let dir = tmpdir("corrupt");
     let p = dir.join("broken-1.0.tar.gz");
-    let mut bytes = gzip(&tar(&[("broken-1.0/setup.py".into(), b"print(1)\n".to_vec())]));
+    let mut bytes = gzip(&tar(&[(
+        "broken-1.0/setup.py".into(),
+        b"print(1)\n".to_vec(),
+    )]));
     bytes.truncate(12);
     std::fs::write(&p, bytes).unwrap();
     let out = ferret(&["scan", "--format", "json", p.to_str().unwrap()]);
@@ -140,8 +213,14 @@ fn human_output_shows_location_snippet_and_marker() {
 fn readme_commands_stay_true() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let first_screen: String = readme.lines().take(40).collect::<Vec<_>>().join("\n");
-    assert!(first_screen.contains("cargo run --release -- scan corpus/samples/hello-pkg"), "README quick start changed");
-    assert!(first_screen.contains("bash .ci/run"), "README test command changed");
+    assert!(
+        first_screen.contains("cargo run --release -- scan corpus/samples/hello-pkg"),
+        "README quick start changed"
+    );
+    assert!(
+        first_screen.contains("bash .ci/run"),
+        "README test command changed"
+    );
     let ci = std::fs::read_to_string(repo().join(".ci/run")).unwrap();
     assert!(ci.contains("cargo test"), ".ci/run must run the tests");
 }

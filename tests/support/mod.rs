@@ -16,11 +16,20 @@ pub fn repo() -> PathBuf {
 
 pub fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
-    E.get_or_init(|| Engine::new(ferret_rules::load_builtin().expect("built-in rules load"), Options::default()))
+    E.get_or_init(|| {
+        Engine::new(
+            ferret_rules::load_builtin().expect("built-in rules load"),
+            Options::default(),
+        )
+    })
 }
 
 pub fn ferret(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ferret")).args(args).current_dir(repo()).output().expect("run ferret")
+    Command::new(env!("CARGO_BIN_EXE_ferret"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run ferret")
 }
 
 /// Every file under `dir`, as (relative path, bytes), sorted.
@@ -31,7 +40,11 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push((rel, std::fs::read(&p).expect("read file")));
             }
         }
@@ -44,7 +57,8 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 pub fn zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (path, data) in files {
         w.start_file(path.as_str(), opts).unwrap();
         w.write_all(data).unwrap();
@@ -78,7 +92,10 @@ pub fn bzip2(data: &[u8]) -> Vec<u8> {
 
 /// Prefixes every path with `prefix/`, as an sdist does.
 pub fn under(prefix: &str, files: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
-    files.iter().map(|(p, d)| (format!("{prefix}/{p}"), d.clone())).collect()
+    files
+        .iter()
+        .map(|(p, d)| (format!("{prefix}/{p}"), d.clone()))
+        .collect()
 }
 
 /// Runs `f`, printing and returning its wall time and the peak RSS growth it caused.
@@ -89,13 +106,20 @@ pub fn measured<T>(name: &str, f: impl FnOnce() -> T) -> (T, Duration, u64) {
     let out = f();
     let elapsed = start.elapsed();
     let peak = vm_hwm_kib().unwrap_or(0);
-    eprintln!("[measured] {name}: {:.0} ms, peak RSS {} MiB", elapsed.as_secs_f64() * 1000.0, peak / 1024);
+    eprintln!(
+        "[measured] {name}: {:.0} ms, peak RSS {} MiB",
+        elapsed.as_secs_f64() * 1000.0,
+        peak / 1024
+    );
     (out, elapsed, peak * 1024)
 }
 
 fn vm_hwm_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 pub fn tmpdir(name: &str) -> PathBuf {

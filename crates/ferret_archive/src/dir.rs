@@ -1,7 +1,9 @@
 //! Directory trees (an unpacked sdist or a source checkout), read like an archive: symlinks
 //! are noted and never followed, the same limits apply.
 
-use crate::{hex, push_member, read_member_content, Archive, Budget, Format, Limits, Member, MemberKind};
+use crate::{
+    hex, push_member, read_member_content, Archive, Budget, Format, Limits, Member, MemberKind,
+};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::io;
@@ -14,7 +16,9 @@ pub fn is_package_dir(path: &Path) -> bool {
     if MARKERS.iter().any(|m| path.join(m).is_file()) {
         return true;
     }
-    let Ok(rd) = fs::read_dir(path) else { return false };
+    let Ok(rd) = fs::read_dir(path) else {
+        return false;
+    };
     rd.flatten().any(|e| {
         let p = e.path();
         let name = e.file_name().to_string_lossy().to_ascii_lowercase();
@@ -39,8 +43,15 @@ pub fn read_dir(root: &Path, limits: &Limits) -> io::Result<Archive> {
         let full = root.join(&rel);
         let meta = fs::symlink_metadata(&full)?;
         if meta.file_type().is_symlink() {
-            let target = fs::read_link(&full).ok().map(|t| t.to_string_lossy().into_owned());
-            budget.issue("symlink", &rel, format!("link to {target:?}; not followed"), false);
+            let target = fs::read_link(&full)
+                .ok()
+                .map(|t| t.to_string_lossy().into_owned());
+            budget.issue(
+                "symlink",
+                &rel,
+                format!("link to {target:?}; not followed"),
+                false,
+            );
             members.push(Member {
                 path: rel,
                 kind: MemberKind::Symlink,
@@ -57,9 +68,18 @@ pub fn read_dir(root: &Path, limits: &Limits) -> io::Result<Archive> {
             continue;
         }
         let mut f = fs::File::open(&full)?;
-        let (data, size, magic, skipped) = read_member_content(&mut f, &rel, 0, meta.len(), true, &mut budget);
+        let (data, size, magic, skipped) =
+            read_member_content(&mut f, &rel, 0, meta.len(), true, &mut budget);
         push_member(
-            Member { path: rel, kind: MemberKind::File, size, data, magic, skipped, link_target: None },
+            Member {
+                path: rel,
+                kind: MemberKind::File,
+                size,
+                data,
+                magic,
+                skipped,
+                link_target: None,
+            },
             0,
             &mut budget,
             &mut members,
@@ -77,20 +97,44 @@ pub fn read_dir(root: &Path, limits: &Limits) -> io::Result<Archive> {
         }
         h.update([0]);
     }
-    Ok(Archive { format: Format::Directory, sha256: hex(&h.finalize()), members, issues: budget.issues })
+    Ok(Archive {
+        format: Format::Directory,
+        sha256: hex(&h.finalize()),
+        members,
+        issues: budget.issues,
+    })
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>, budget: &mut Budget<'_>, depth: usize) -> io::Result<()> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<String>,
+    budget: &mut Budget<'_>,
+    depth: usize,
+) -> io::Result<()> {
     if depth > 64 {
-        let rel = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().into_owned();
-        budget.issue("nesting-too-deep", &rel, "directory tree deeper than 64 levels".into(), true);
+        let rel = dir
+            .strip_prefix(root)
+            .unwrap_or(dir)
+            .to_string_lossy()
+            .into_owned();
+        budget.issue(
+            "nesting-too-deep",
+            &rel,
+            "directory tree deeper than 64 levels".into(),
+            true,
+        );
         return Ok(());
     }
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
         let ty = entry.file_type()?;
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         if ty.is_dir() {
             walk(root, &path, out, budget, depth + 1)?;
         } else {

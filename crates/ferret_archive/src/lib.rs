@@ -235,13 +235,19 @@ impl<'a> Budget<'a> {
         self.members += 1;
         if self.members > self.limits.max_members {
             self.exhausted = true;
-            let detail = format!("more than {} members; the rest was not read", self.limits.max_members);
+            let detail = format!(
+                "more than {} members; the rest was not read",
+                self.limits.max_members
+            );
             self.issue("too-many-members", path, detail, true);
             return false;
         }
         if self.started.elapsed() > self.limits.time_budget {
             self.exhausted = true;
-            let detail = format!("reading took over {:?}; the rest was not read", self.limits.time_budget);
+            let detail = format!(
+                "reading took over {:?}; the rest was not read",
+                self.limits.time_budget
+            );
             self.issue("time-budget", path, detail, true);
             return false;
         }
@@ -253,7 +259,9 @@ impl<'a> Budget<'a> {
 pub(crate) fn normalize_path(raw: &str, budget: &mut Budget<'_>) -> String {
     let unified = raw.replace('\\', "/");
     let absolute = unified.starts_with('/')
-        || (unified.len() >= 2 && unified.as_bytes()[1] == b':' && unified.as_bytes()[0].is_ascii_alphabetic());
+        || (unified.len() >= 2
+            && unified.as_bytes()[1] == b':'
+            && unified.as_bytes()[0].is_ascii_alphabetic());
     let mut parts: Vec<&str> = Vec::new();
     let mut escaped = false;
     for part in unified.split('/') {
@@ -268,9 +276,19 @@ pub(crate) fn normalize_path(raw: &str, budget: &mut Budget<'_>) -> String {
     }
     let clean = parts.join("/");
     if absolute {
-        budget.issue("absolute-path", &clean, format!("member has an absolute path: {raw:?}"), false);
+        budget.issue(
+            "absolute-path",
+            &clean,
+            format!("member has an absolute path: {raw:?}"),
+            false,
+        );
     } else if escaped {
-        budget.issue("path-traversal", &clean, format!("member path contains `..`: {raw:?}"), false);
+        budget.issue(
+            "path-traversal",
+            &clean,
+            format!("member path contains `..`: {raw:?}"),
+            false,
+        );
     }
     clean
 }
@@ -306,7 +324,10 @@ pub fn read_path(path: &Path, limits: &Limits) -> io::Result<Archive> {
         )));
     }
     let bytes = std::fs::read(path)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok(read_bytes(&bytes, &name, limits))
 }
 
@@ -340,35 +361,74 @@ pub(crate) fn read_container(
         }
         Some(Magic::Gzip) => {
             let dec = flate2::read::MultiGzDecoder::new(bytes);
-            tarball::read(dec, bytes.len() as u64, prefix, depth, budget, out);
-            Format::TarGz
+            read_stream(
+                dec,
+                bytes.len() as u64,
+                name,
+                prefix,
+                depth,
+                budget,
+                out,
+                Format::TarGz,
+            )
         }
         Some(Magic::Bzip2) => {
             let dec = bzip2::read::MultiBzDecoder::new(bytes);
-            tarball::read(dec, bytes.len() as u64, prefix, depth, budget, out);
-            Format::TarBz2
+            read_stream(
+                dec,
+                bytes.len() as u64,
+                name,
+                prefix,
+                depth,
+                budget,
+                out,
+                Format::TarBz2,
+            )
         }
         Some(Magic::Xz) => {
             // lzma-rs decodes into a writer; bound it so an xz bomb stops at the limit.
-            let cap = budget.limits.max_inflated_bytes.saturating_sub(budget.inflated);
-            let mut sink = BoundedSink { buf: Vec::new(), cap };
+            let cap = budget
+                .limits
+                .max_inflated_bytes
+                .saturating_sub(budget.inflated);
+            let mut sink = BoundedSink {
+                buf: Vec::new(),
+                cap,
+            };
             let res = lzma_rs::xz_decompress(&mut io::BufReader::new(bytes), &mut sink);
             let over = sink.buf.len() as u64 >= cap;
             if over {
                 budget.exhausted = true;
-                budget.issue("total-too-large", prefix, "xz stream inflates past the package limit".into(), true);
+                budget.issue(
+                    "total-too-large",
+                    prefix,
+                    "xz stream inflates past the package limit".into(),
+                    true,
+                );
             } else if let Err(e) = res {
                 budget.issue("corrupt-archive", prefix, format!("xz: {e}"), true);
             }
-            tarball::read(&sink.buf[..], bytes.len() as u64, prefix, depth, budget, out);
-            Format::TarXz
+            read_stream(
+                &sink.buf[..],
+                bytes.len() as u64,
+                name,
+                prefix,
+                depth,
+                budget,
+                out,
+                Format::TarXz,
+            )
         }
         _ if looks_like_tar(bytes) => {
             tarball::read(bytes, bytes.len() as u64, prefix, depth, budget, out);
             Format::Tar
         }
         _ => {
-            let path = if prefix.is_empty() { name.to_string() } else { prefix.to_string() };
+            let path = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                prefix.to_string()
+            };
             if budget.admit_member(&path) {
                 out.push(Member {
                     path,
@@ -383,6 +443,73 @@ pub(crate) fn read_container(
             Format::File
         }
     }
+}
+
+/// A decompressed stream is a tar (an sdist) or a single compressed file (`data.json.xz`
+/// inside a package), told apart by the tar magic.
+#[allow(clippy::too_many_arguments)]
+fn read_stream<R: Read>(
+    mut dec: R,
+    compressed: u64,
+    name: &str,
+    prefix: &str,
+    depth: usize,
+    budget: &mut Budget<'_>,
+    out: &mut Vec<Member>,
+    format: Format,
+) -> Format {
+    let mut head = Vec::with_capacity(512);
+    if let Err(e) = (&mut dec).take(512).read_to_end(&mut head) {
+        budget.issue(
+            "corrupt-archive",
+            prefix,
+            format!("{}: {e}", format.as_str()),
+            true,
+        );
+        return format;
+    }
+    if looks_like_tar(&head) || (head.len() < 512 && head.iter().all(|&b| b == 0)) {
+        tarball::read(
+            io::Cursor::new(head).chain(dec),
+            compressed,
+            prefix,
+            depth,
+            budget,
+            out,
+        );
+        return format;
+    }
+    // A single compressed file: one member named after it, without the compression suffix.
+    let base = if prefix.is_empty() {
+        name
+    } else {
+        prefix.trim_end_matches('!')
+    };
+    let path = [".gz", ".bz2", ".xz", ".tgz"]
+        .iter()
+        .find_map(|e| base.strip_suffix(e))
+        .unwrap_or(base)
+        .to_string();
+    if budget.admit_member(&path) {
+        let mut reader = io::Cursor::new(head).chain(dec);
+        let (data, size, magic, skipped) =
+            read_member_content(&mut reader, &path, compressed.max(1), 0, false, budget);
+        push_member(
+            Member {
+                path,
+                kind: MemberKind::File,
+                size,
+                data,
+                magic,
+                skipped,
+                link_target: None,
+            },
+            depth,
+            budget,
+            out,
+        );
+    }
+    Format::File
 }
 
 fn looks_like_tar(bytes: &[u8]) -> bool {
@@ -430,7 +557,12 @@ pub(crate) fn read_member_content(
             Ok(n) => head_len += n,
             Err(e) => {
                 budget.issue("corrupt-member", path, e.to_string(), true);
-                return (None, head_len as u64, None, Some(format!("unreadable: {e}")));
+                return (
+                    None,
+                    head_len as u64,
+                    None,
+                    Some(format!("unreadable: {e}")),
+                );
             }
         }
     }
@@ -450,13 +582,19 @@ pub(crate) fn read_member_content(
     loop {
         if budget.inflated + total > limits.max_inflated_bytes {
             budget.exhausted = true;
-            let detail = format!("package inflates past {} bytes; reading stopped", limits.max_inflated_bytes);
+            let detail = format!(
+                "package inflates past {} bytes; reading stopped",
+                limits.max_inflated_bytes
+            );
             budget.issue("total-too-large", path, detail, true);
             skipped = Some("package size limit reached".to_string());
             break;
         }
         if total > 1 << 20 && compressed > 0 && total / compressed.max(1) > limits.max_ratio {
-            let detail = format!("inflates more than {}x ({} bytes from {})", limits.max_ratio, total, compressed);
+            let detail = format!(
+                "inflates more than {}x ({} bytes from {})",
+                limits.max_ratio, total, compressed
+            );
             budget.issue("ratio-too-high", path, detail, true);
             skipped = Some("compression ratio limit reached (bomb?)".to_string());
             break;
@@ -483,13 +621,26 @@ pub(crate) fn read_member_content(
     }
     budget.inflated += total;
     if skipped.is_some() || !keep {
-        return (None, total, magic, skipped.or_else(|| Some(skip_reason(magic))));
+        return (
+            None,
+            total,
+            magic,
+            skipped.or_else(|| Some(skip_reason(magic))),
+        );
     }
     if budget.kept + data.len() as u64 > limits.max_kept_bytes {
         budget.exhausted = true;
-        let detail = format!("package holds more than {} bytes of analysable content", limits.max_kept_bytes);
+        let detail = format!(
+            "package holds more than {} bytes of analysable content",
+            limits.max_kept_bytes
+        );
         budget.issue("total-too-large", path, detail, true);
-        return (None, total, magic, Some("package size limit reached".into()));
+        return (
+            None,
+            total,
+            magic,
+            Some("package size limit reached".into()),
+        );
     }
     budget.kept += data.len() as u64;
     (Some(data), total, magic, None)
@@ -503,19 +654,35 @@ fn skip_reason(magic: Option<Magic>) -> String {
 }
 
 /// After a member is read: recurse into nested archives (bounded depth).
-pub(crate) fn push_member(member: Member, depth: usize, budget: &mut Budget<'_>, out: &mut Vec<Member>) {
+pub(crate) fn push_member(
+    member: Member,
+    depth: usize,
+    budget: &mut Budget<'_>,
+    out: &mut Vec<Member>,
+) {
     let nested = member.data.is_some() && member.magic.is_some_and(Magic::is_archive);
     if nested {
         if depth + 1 > budget.limits.max_depth {
-            let detail = format!("archive nested deeper than {} levels; not opened", budget.limits.max_depth);
+            let detail = format!(
+                "archive nested deeper than {} levels; not opened",
+                budget.limits.max_depth
+            );
             budget.issue("nesting-too-deep", &member.path, detail, true);
-            out.push(Member { data: None, skipped: Some("nested too deep".into()), ..member });
+            out.push(Member {
+                data: None,
+                skipped: Some("nested too deep".into()),
+                ..member
+            });
             return;
         }
         let data = member.data.clone().unwrap_or_default();
         let prefix = format!("{}!", member.path);
         // Keep the archive member itself as a noted file, then its contents.
-        out.push(Member { data: None, skipped: Some("archive: members listed under it".into()), ..member });
+        out.push(Member {
+            data: None,
+            skipped: Some("archive: members listed under it".into()),
+            ..member
+        });
         read_container(&data, "", &prefix, depth + 1, budget, out);
         return;
     }

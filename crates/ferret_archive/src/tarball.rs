@@ -1,7 +1,9 @@
 //! Tar reading (plain, gzip, bzip2, xz). Tar is a stream: every member's bytes pass through the
 //! decompressor, but only the ones worth analysing are kept.
 
-use crate::{join_prefix, normalize_path, push_member, read_member_content, Budget, Member, MemberKind};
+use crate::{
+    join_prefix, normalize_path, push_member, read_member_content, Budget, Member, MemberKind,
+};
 use std::collections::HashSet;
 use std::io::Read;
 use tar::EntryType;
@@ -30,14 +32,21 @@ pub(crate) fn read<R: Read>(
         let mut entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let code = if any { "corrupt-member" } else { "corrupt-archive" };
+                let code = if any {
+                    "corrupt-member"
+                } else {
+                    "corrupt-archive"
+                };
                 budget.issue(code, prefix, format!("tar: {e}"), true);
                 break;
             }
         };
         any = true;
         let ty = entry.header().entry_type();
-        if matches!(ty, EntryType::Directory | EntryType::XGlobalHeader | EntryType::XHeader) {
+        if matches!(
+            ty,
+            EntryType::Directory | EntryType::XGlobalHeader | EntryType::XHeader
+        ) {
             continue;
         }
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
@@ -77,11 +86,25 @@ pub(crate) fn read<R: Read>(
             continue;
         }
         if !seen.insert(path.clone()) {
-            budget.issue("duplicate-member", &path, "the archive holds this path more than once".into(), false);
+            budget.issue(
+                "duplicate-member",
+                &path,
+                "the archive holds this path more than once".into(),
+                false,
+            );
         }
-        let (data, size, magic, skipped) = read_member_content(&mut entry, &path, compressed_len.max(1), 0, false, budget);
+        let (data, size, magic, skipped) =
+            read_member_content(&mut entry, &path, compressed_len.max(1), 0, false, budget);
         push_member(
-            Member { path, kind, size, data, magic, skipped, link_target: None },
+            Member {
+                path,
+                kind,
+                size,
+                data,
+                magic,
+                skipped,
+                link_target: None,
+            },
             depth,
             budget,
             out,
@@ -91,6 +114,11 @@ pub(crate) fn read<R: Read>(
         }
     }
     if !any && out.is_empty() {
-        budget.issue("corrupt-archive", prefix, "no tar members could be read".into(), true);
+        budget.issue(
+            "corrupt-archive",
+            prefix,
+            "no tar members could be read".into(),
+            true,
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Zip, wheel and egg reading. Zip has random access, so binaries are sniffed from their
 //! first bytes and never inflated whole.
 
-use crate::{join_prefix, normalize_path, push_member, read_member_content, Budget, Member, MemberKind};
+use crate::{
+    join_prefix, normalize_path, push_member, read_member_content, Budget, Member, MemberKind,
+};
 use std::collections::HashSet;
 use std::io::Cursor;
 
@@ -11,7 +13,13 @@ const S_IFCHR: u32 = 0o020000;
 const S_IFBLK: u32 = 0o060000;
 const S_IFIFO: u32 = 0o010000;
 
-pub(crate) fn read(bytes: &[u8], prefix: &str, depth: usize, budget: &mut Budget<'_>, out: &mut Vec<Member>) {
+pub(crate) fn read(
+    bytes: &[u8],
+    prefix: &str,
+    depth: usize,
+    budget: &mut Budget<'_>,
+    out: &mut Vec<Member>,
+) {
     let mut zip = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(z) => z,
         Err(e) => {
@@ -52,7 +60,12 @@ pub(crate) fn read(bytes: &[u8], prefix: &str, depth: usize, budget: &mut Budget
             break;
         }
         if !seen.insert(path.clone()) {
-            budget.issue("duplicate-member", &path, "the archive holds this path more than once".into(), false);
+            budget.issue(
+                "duplicate-member",
+                &path,
+                "the archive holds this path more than once".into(),
+                false,
+            );
         }
         let mode = entry.unix_mode().unwrap_or(0) & S_IFMT;
         let kind = match mode {
@@ -62,8 +75,17 @@ pub(crate) fn read(bytes: &[u8], prefix: &str, depth: usize, budget: &mut Budget
         };
         let compressed = entry.compressed_size();
         if kind != MemberKind::File {
-            let code = if kind == MemberKind::Symlink { "symlink" } else { "device-member" };
-            budget.issue(code, &path, "special member in a zip; not followed".into(), false);
+            let code = if kind == MemberKind::Symlink {
+                "symlink"
+            } else {
+                "device-member"
+            };
+            budget.issue(
+                code,
+                &path,
+                "special member in a zip; not followed".into(),
+                false,
+            );
             out.push(Member {
                 path,
                 kind,
@@ -77,9 +99,18 @@ pub(crate) fn read(bytes: &[u8], prefix: &str, depth: usize, budget: &mut Budget
         }
         let declared = entry.size();
         let mut entry = entry;
-        let (data, size, magic, skipped) = read_member_content(&mut entry, &path, compressed.max(1), declared, true, budget);
+        let (data, size, magic, skipped) =
+            read_member_content(&mut entry, &path, compressed.max(1), declared, true, budget);
         push_member(
-            Member { path, kind, size, data, magic, skipped, link_target: None },
+            Member {
+                path,
+                kind,
+                size,
+                data,
+                magic,
+                skipped,
+                link_target: None,
+            },
             depth,
             budget,
             out,

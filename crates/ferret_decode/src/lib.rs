@@ -64,7 +64,11 @@ impl Step {
 }
 
 fn strip_ws(input: &[u8]) -> Vec<u8> {
-    input.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect()
+    input
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect()
 }
 
 /// `base64.b64decode` / `urlsafe_b64decode`: whitespace ignored, padding repaired, and (like
@@ -75,7 +79,11 @@ pub fn base64(input: &[u8], urlsafe: bool, cap: usize) -> Result<Vec<u8>> {
         .copied()
         .filter(|&b| {
             b.is_ascii_alphanumeric()
-                || if urlsafe { b == b'-' || b == b'_' } else { b == b'+' || b == b'/' }
+                || if urlsafe {
+                    b == b'-' || b == b'_'
+                } else {
+                    b == b'+' || b == b'/'
+                }
         })
         .collect();
     if clean.is_empty() {
@@ -97,7 +105,11 @@ pub fn base64(input: &[u8], urlsafe: bool, cap: usize) -> Result<Vec<u8>> {
         &base64::engine::general_purpose::STANDARD
     };
     let cfg_engine = base64::engine::GeneralPurpose::new(
-        &if urlsafe { base64::alphabet::URL_SAFE } else { base64::alphabet::STANDARD },
+        &if urlsafe {
+            base64::alphabet::URL_SAFE
+        } else {
+            base64::alphabet::STANDARD
+        },
         base64::engine::GeneralPurposeConfig::new()
             .with_decode_allow_trailing_bits(true)
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
@@ -112,7 +124,11 @@ pub fn base64(input: &[u8], urlsafe: bool, cap: usize) -> Result<Vec<u8>> {
 pub fn base32(input: &[u8], cap: usize) -> Result<Vec<u8>> {
     let clean: Vec<u8> = strip_ws(input).into_iter().filter(|&b| b != b'=').collect();
     if clean.is_empty() || clean.len() * 5 / 8 > cap {
-        return Err(if clean.is_empty() { DecodeError::Invalid } else { DecodeError::TooLarge });
+        return Err(if clean.is_empty() {
+            DecodeError::Invalid
+        } else {
+            DecodeError::TooLarge
+        });
     }
     let mut out = Vec::with_capacity(clean.len() * 5 / 8);
     let (mut acc, mut bits) = (0u64, 0u32);
@@ -137,7 +153,10 @@ pub fn base32(input: &[u8], cap: usize) -> Result<Vec<u8>> {
 pub fn hex(input: &[u8], cap: usize) -> Result<Vec<u8>> {
     let mut clean = strip_ws(input);
     if clean.windows(2).any(|w| w == b"\\x") {
-        clean = clean.split(|&b| b == b'\\').flat_map(|p| p.strip_prefix(b"x").unwrap_or(p).to_vec()).collect();
+        clean = clean
+            .split(|&b| b == b'\\')
+            .flat_map(|p| p.strip_prefix(b"x").unwrap_or(p).to_vec())
+            .collect();
     }
     if clean.len() % 2 != 0 || clean.is_empty() {
         return Err(DecodeError::Invalid);
@@ -153,12 +172,16 @@ pub fn hex(input: &[u8], cap: usize) -> Result<Vec<u8>> {
             _ => return Err(DecodeError::Invalid),
         })
     };
-    clean.chunks(2).map(|p| Ok(val(p[0])? << 4 | val(p[1])?)).collect()
+    clean
+        .chunks(2)
+        .map(|p| Ok(val(p[0])? << 4 | val(p[1])?))
+        .collect()
 }
 
 /// `base64.b85decode` (the RFC 1924 alphabet CPython uses).
 pub fn base85(input: &[u8], cap: usize) -> Result<Vec<u8>> {
-    const ALPHA: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+    const ALPHA: &[u8] =
+        b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
     let mut table = [255u8; 256];
     for (i, &c) in ALPHA.iter().enumerate() {
         table[c as usize] = i as u8;
@@ -175,10 +198,26 @@ pub fn ascii85(input: &[u8], cap: usize) -> Result<Vec<u8>> {
     if clean.ends_with(b"~>") {
         clean.truncate(clean.len() - 2);
     }
-    decode85(&clean, cap, |c| if (b'!'..=b'u').contains(&c) { c - b'!' } else { 255 }, true)
+    decode85(
+        &clean,
+        cap,
+        |c| {
+            if (b'!'..=b'u').contains(&c) {
+                c - b'!'
+            } else {
+                255
+            }
+        },
+        true,
+    )
 }
 
-fn decode85(clean: &[u8], cap: usize, digit: impl Fn(u8) -> u8, z_shortcut: bool) -> Result<Vec<u8>> {
+fn decode85(
+    clean: &[u8],
+    cap: usize,
+    digit: impl Fn(u8) -> u8,
+    z_shortcut: bool,
+) -> Result<Vec<u8>> {
     if clean.is_empty() {
         return Err(DecodeError::Invalid);
     }
@@ -197,7 +236,9 @@ fn decode85(clean: &[u8], cap: usize, digit: impl Fn(u8) -> u8, z_shortcut: bool
         group[n] = d;
         n += 1;
         if n == 5 {
-            let v = group.iter().try_fold(0u32, |acc, &d| acc.checked_mul(85)?.checked_add(u32::from(d)));
+            let v = group.iter().try_fold(0u32, |acc, &d| {
+                acc.checked_mul(85)?.checked_add(u32::from(d))
+            });
             out.extend_from_slice(&v.ok_or(DecodeError::Invalid)?.to_be_bytes());
             n = 0;
         }
@@ -210,7 +251,9 @@ fn decode85(clean: &[u8], cap: usize, digit: impl Fn(u8) -> u8, z_shortcut: bool
         for g in group.iter_mut().skip(n) {
             *g = 84;
         }
-        let v = group.iter().try_fold(0u32, |acc, &d| acc.checked_mul(85)?.checked_add(u32::from(d)));
+        let v = group.iter().try_fold(0u32, |acc, &d| {
+            acc.checked_mul(85)?.checked_add(u32::from(d))
+        });
         let bytes = v.ok_or(DecodeError::Invalid)?.to_be_bytes();
         out.extend_from_slice(&bytes[..4 - pad]);
     }
@@ -262,7 +305,11 @@ pub fn bz2(input: &[u8], cap: usize) -> Result<Vec<u8>> {
 
 /// `lzma.decompress` (xz container or legacy `.lzma`).
 pub fn lzma(input: &[u8], cap: usize) -> Result<Vec<u8>> {
-    let mut sink = CappedSink { buf: Vec::new(), cap, over: false };
+    let mut sink = CappedSink {
+        buf: Vec::new(),
+        cap,
+        over: false,
+    };
     let mut reader = std::io::BufReader::new(input);
     let res = if input.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
         lzma_rs::xz_decompress(&mut reader, &mut sink).map_err(|_| ())
@@ -333,21 +380,71 @@ pub fn xor(data: &[u8], key: &[u8]) -> Vec<u8> {
     if key.is_empty() {
         return data.to_vec();
     }
-    data.iter().zip(key.iter().cycle()).map(|(d, k)| d ^ k).collect()
+    data.iter()
+        .zip(key.iter().cycle())
+        .map(|(d, k)| d ^ k)
+        .collect()
+}
+
+/// `cryptography.fernet.Fernet(key).decrypt(token)`: malware ships the key beside the token,
+/// so the payload is as readable as base64. The HMAC is not checked (we want the plaintext,
+/// not to vouch for it); a wrong key or a damaged token gives `Invalid`.
+pub fn fernet(key: &[u8], token: &[u8], cap: usize) -> Result<Vec<u8>> {
+    use aes::cipher::{generic_array::GenericArray, BlockDecrypt, KeyInit};
+    let key = base64(key, true, 64)?;
+    let token = base64(token, true, cap.saturating_mul(2).saturating_add(128))?;
+    // version (1) | timestamp (8) | IV (16) | ciphertext (16·n) | HMAC (32)
+    if key.len() != 32 || token.len() < 1 + 8 + 16 + 16 + 32 || token[0] != 0x80 {
+        return Err(DecodeError::Invalid);
+    }
+    let iv = &token[9..25];
+    let ct = &token[25..token.len() - 32];
+    if ct.len() % 16 != 0 {
+        return Err(DecodeError::Invalid);
+    }
+    if ct.len() > cap {
+        return Err(DecodeError::TooLarge);
+    }
+    let cipher = aes::Aes128::new(GenericArray::from_slice(&key[16..]));
+    let mut out = Vec::with_capacity(ct.len());
+    let mut prev = iv;
+    for block in ct.chunks_exact(16) {
+        let mut b = GenericArray::clone_from_slice(block);
+        cipher.decrypt_block(&mut b);
+        out.extend(b.iter().zip(prev).map(|(x, p)| x ^ p));
+        prev = block;
+    }
+    let pad = *out.last().ok_or(DecodeError::Invalid)? as usize;
+    if pad == 0
+        || pad > 16
+        || pad > out.len()
+        || !out[out.len() - pad..].iter().all(|&b| b as usize == pad)
+    {
+        return Err(DecodeError::Invalid);
+    }
+    out.truncate(out.len() - pad);
+    Ok(out)
 }
 
 /// Whether bytes look like Python source worth parsing (mostly printable UTF-8 text with some
 /// code-like tokens). Cheap; used to decide whether a decoded blob is scanned as a file.
 pub fn looks_like_python(data: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(data) else { return false };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
     if text.len() < 4 {
         return false;
     }
-    let printable = text.chars().filter(|c| !c.is_control() || c.is_whitespace()).count();
+    let printable = text
+        .chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .count();
     if printable * 100 < text.chars().count() * 95 {
         return false;
     }
-    const TOKENS: &[&str] = &["import ", "exec(", "eval(", "def ", "print(", "os.", "=", "(", "lambda"];
+    const TOKENS: &[&str] = &[
+        "import ", "exec(", "eval(", "def ", "print(", "os.", "=", "(", "lambda",
+    ];
     TOKENS.iter().any(|t| text.contains(t))
 }
 
@@ -390,6 +487,15 @@ mod tests {
         assert_eq!(gzip(&g, 100).unwrap(), b"print(1)");
         assert_eq!(zlib(&g, 100).unwrap(), b"print(1)");
         assert_eq!(zlib(b"not compressed", 100), Err(DecodeError::Invalid));
+    }
+
+    #[test]
+    fn fernet_decrypts() {
+        // Made with cryptography's Fernet (fixed IV/time): Fernet(KEY).encrypt(b"print('hi')").
+        let key = b"cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
+        let token = b"gAAAAABhRJuAAAAAAAAAAAAAAAAAAAAAACejT3jWsq7MAxdf-DX5CsRrUlN5IXJOn75CO_cDF1HN-acAGYZoVPQtQZKdmE-r-g==";
+        assert_eq!(fernet(key, token, 1000), Ok(b"print('hi')".to_vec()));
+        assert_eq!(fernet(b"AAAA", token, 1000), Err(DecodeError::Invalid));
     }
 
     #[test]

@@ -31,6 +31,18 @@ pub struct Options {
 pub struct Engine {
     pub rules: RuleSet,
     pub options: Options,
+    /// Rule indices by the kind of fact they can match (bit position of `FactKinds`).
+    by_kind: [Vec<usize>; 5],
+    /// Identifies this engine's rule set in per-thread caches.
+    id: u64,
+}
+
+static NEXT_ENGINE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+thread_local! {
+    /// Callee → matching callee-glob bits, per thread, shared by all files a thread scans.
+    static CALLEE_BITS: std::cell::RefCell<(u64, std::collections::HashMap<String, std::rc::Rc<[u64]>>)> =
+        std::cell::RefCell::new((0, std::collections::HashMap::new()));
 }
 
 /// One analysed member.
@@ -42,7 +54,37 @@ struct FileResult {
 
 impl Engine {
     pub fn new(rules: RuleSet, options: Options) -> Self {
-        Self { rules, options }
+        let mut by_kind: [Vec<usize>; 5] = Default::default();
+        for (i, r) in rules.rules.iter().enumerate() {
+            for (bit, list) in by_kind.iter_mut().enumerate() {
+                if r.fact_kinds.has(1 << bit) {
+                    list.push(i);
+                }
+            }
+        }
+        let id = NEXT_ENGINE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self {
+            rules,
+            options,
+            by_kind,
+            id,
+        }
+    }
+
+    fn callee_bits(&self, callee: &str) -> std::rc::Rc<[u64]> {
+        CALLEE_BITS.with(|cell| {
+            let mut cache = cell.borrow_mut();
+            if cache.0 != self.id || cache.1.len() > 200_000 {
+                cache.0 = self.id;
+                cache.1.clear();
+            }
+            if let Some(b) = cache.1.get(callee) {
+                return b.clone();
+            }
+            let b: std::rc::Rc<[u64]> = self.rules.callee_bits(callee).into();
+            cache.1.insert(callee.to_string(), b.clone());
+            b
+        })
     }
 
     /// Scans a file or directory as one package. I/O problems make an `unscannable` report,
@@ -50,7 +92,10 @@ impl Engine {
     pub fn scan_path(&self, path: &Path) -> PackageReport {
         let started = Instant::now();
         let label = path.display().to_string();
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match ferret_archive::read_path(path, &self.options.limits) {
             Ok(archive) => self.scan_archive(archive, &label, &file_name, started),
             Err(e) => unreadable(&label, format!("cannot read {label}: {e}"), started),
@@ -64,7 +109,13 @@ impl Engine {
         self.scan_archive(archive, label, file_name, started)
     }
 
-    pub fn scan_archive(&self, archive: Archive, label: &str, file_name: &str, started: Instant) -> PackageReport {
+    pub fn scan_archive(
+        &self,
+        archive: Archive,
+        label: &str,
+        file_name: &str,
+        started: Instant,
+    ) -> PackageReport {
         let pkg = package::Package::new(&archive, file_name);
         let deadline = started + self.options.limits.time_budget;
         let flows = &self.rules.flows;
@@ -74,20 +125,34 @@ impl Engine {
             .members
             .iter()
             .enumerate()
-            .filter_map(|(i, m)| m.data.as_ref().and_then(|_| pkg.role(&m.path)).map(|r| (i, r)))
+            .filter_map(|(i, m)| {
+                m.data
+                    .as_ref()
+                    .and_then(|_| pkg.role(&m.path))
+                    .map(|r| (i, r))
+            })
             .collect();
         let timed_out = std::sync::atomic::AtomicBool::new(false);
         let analyse = |i: usize, role: FileRole| -> FileResult {
             let m = &archive.members[i];
             if Instant::now() > deadline {
                 timed_out.store(true, std::sync::atomic::Ordering::Relaxed);
-                return FileResult { path: m.path.clone(), facts: None, role: Some(role) };
+                return FileResult {
+                    path: m.path.clone(),
+                    facts: None,
+                    role: Some(role),
+                };
             }
             let data = m.data.as_deref().unwrap_or_default();
             let facts = ferret_python::analyze(data, role, flows, &self.options.python);
-            FileResult { path: m.path.clone(), facts: Some(facts), role: Some(role) }
+            FileResult {
+                path: m.path.clone(),
+                facts: Some(facts),
+                role: Some(role),
+            }
         };
-        let mut results: Vec<FileResult> = code.par_iter().map(|&(i, role)| analyse(i, role)).collect();
+        let mut results: Vec<FileResult> =
+            code.par_iter().map(|&(i, role)| analyse(i, role)).collect();
 
         // Text members that installed or imported code names and that read as Python are code
         // too (`exec(open('payload.dat').read())`).
@@ -99,14 +164,29 @@ impl Engine {
             .enumerate()
             .filter(|(i, m)| {
                 !analysed.contains(i)
-                    && m.data.as_deref().is_some_and(ferret_decode::looks_like_python)
-                    && m.path.rsplit('/').next().is_some_and(|base| referenced.contains(base))
+                    && m.data
+                        .as_deref()
+                        .is_some_and(ferret_decode::looks_like_python)
+                    && m.path
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|base| referenced.contains(base))
             })
             .map(|(i, _)| (i, FileRole::Module))
             .collect();
         // Only text CPython could run: a README that merely mentions code is not code.
-        let parses = |r: &FileResult| r.facts.as_ref().is_some_and(|f| !f.issues.iter().any(|i| i.code == "syntax-error"));
-        results.extend(extra.par_iter().map(|&(i, role)| analyse(i, role)).filter(parses).collect::<Vec<_>>());
+        let parses = |r: &FileResult| {
+            r.facts
+                .as_ref()
+                .is_some_and(|f| !f.issues.iter().any(|i| i.code == "syntax-error"))
+        };
+        results.extend(
+            extra
+                .par_iter()
+                .map(|&(i, role)| analyse(i, role))
+                .filter(parses)
+                .collect::<Vec<_>>(),
+        );
 
         let mut findings = Vec::new();
         let mut not_analysed = Vec::new();
@@ -116,14 +196,20 @@ impl Engine {
         for r in &results {
             let Some(facts) = &r.facts else {
                 incomplete = true;
-                not_analysed.push(NotAnalysed { file: r.path.clone(), reason: "package time budget exhausted".into() });
+                not_analysed.push(NotAnalysed {
+                    file: r.path.clone(),
+                    reason: "package time budget exhausted".into(),
+                });
                 continue;
             };
             python_bytes += facts.text.len() as u64;
             findings.extend(self.match_file(&r.path, facts));
             for issue in facts.issues.iter().filter(|i| i.incomplete) {
                 incomplete = true;
-                not_analysed.push(NotAnalysed { file: r.path.clone(), reason: issue.detail.clone() });
+                not_analysed.push(NotAnalysed {
+                    file: r.path.clone(),
+                    reason: issue.detail.clone(),
+                });
             }
             let _ = r.role;
         }
@@ -131,11 +217,21 @@ impl Engine {
         // Members as files, and the archive's own issues.
         for m in &archive.members {
             let text = m.data.as_deref().and_then(|d| std::str::from_utf8(d).ok());
-            let info = FileInfo { path: &m.path, magic: m.magic.map(|x| x.as_str()), text };
+            let info = FileInfo {
+                path: &m.path,
+                magic: m.magic.map(|x| x.as_str()),
+                text,
+            };
             findings.extend(self.match_fact(&FactRef::File(info), None));
             if let Some(reason) = &m.skipped {
-                if m.kind == MemberKind::File && !reason.starts_with("binary") && !reason.starts_with("archive") {
-                    not_analysed.push(NotAnalysed { file: m.path.clone(), reason: reason.clone() });
+                if m.kind == MemberKind::File
+                    && !reason.starts_with("binary")
+                    && !reason.starts_with("archive")
+                {
+                    not_analysed.push(NotAnalysed {
+                        file: m.path.clone(),
+                        reason: reason.clone(),
+                    });
                 }
             }
         }
@@ -143,7 +239,16 @@ impl Engine {
         issues.extend(pkg.signals());
         for issue in &issues {
             incomplete |= issue.incomplete;
-            let fact = FactRef::Issue { path: &issue.path, code: issue.code };
+            if issue.incomplete {
+                not_analysed.push(NotAnalysed {
+                    file: issue.path.clone(),
+                    reason: issue.detail.clone(),
+                });
+            }
+            let fact = FactRef::Issue {
+                path: &issue.path,
+                code: issue.code,
+            };
             for mut f in self.match_fact(&fact, None) {
                 f.message = format!("{}: {}", f.message, issue.detail);
                 findings.push(f);
@@ -162,7 +267,12 @@ impl Engine {
         if unreadable {
             errors.push(format!(
                 "{label}: could not read any member ({})",
-                archive.issues.iter().map(|i| i.detail.as_str()).collect::<Vec<_>>().join("; ")
+                archive
+                    .issues
+                    .iter()
+                    .map(|i| i.detail.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ));
         }
         let (score, verdict) = score::verdict(&findings, &self.rules, incomplete || unreadable);
@@ -188,38 +298,73 @@ impl Engine {
 
     /// Findings of every rule on every fact of one analysed file.
     fn match_file(&self, path: &str, facts: &Facts) -> Vec<Finding> {
-        let index = LineIndex::new(&facts.text);
+        // Built only when the file has a finding: most files have none.
+        let mut index: Option<LineIndex> = None;
         let mut out = Vec::new();
-        // Callee → matching callee globs, computed once per distinct callee in the file.
-        let mut bits: std::collections::HashMap<&str, Vec<u64>> = std::collections::HashMap::new();
         for fact in &facts.facts {
-            let callee_bits = match &fact.kind {
-                FactKind::Call(c) => Some(bits.entry(c.callee.as_str()).or_insert_with(|| self.rules.callee_bits(&c.callee)).as_slice()),
-                _ => None,
+            let (bits, kind) = match &fact.kind {
+                FactKind::Call(c) => (Some(self.callee_bits(&c.callee)), 0),
+                FactKind::Str { .. } => (None, 1),
+                FactKind::Import(_) => (None, 2),
             };
-            let fr = FactRef::Python { path, fact, facts, callee_bits };
-            for rule in &self.rules.rules {
+            let fr = FactRef::Python {
+                path,
+                fact,
+                facts,
+                callee_bits: bits.as_deref(),
+            };
+            for &ri in &self.by_kind[kind] {
+                let rule = &self.rules.rules[ri];
                 if rule.matches(&fr) {
                     let detail = match &fact.kind {
                         FactKind::Call(c) => c.callee.clone(),
                         FactKind::Str { value, .. } => format!("{:?}", truncate_chars(value, 80)),
                         FactKind::Import(m) => m.clone(),
                     };
-                    let decoded = fact.payload.and_then(|p| facts.payloads.get(p as usize)).map(|p| Decoded {
-                        chain: p.chain.iter().map(|s| s.as_str().to_string()).collect(),
-                        bytes: p.bytes,
-                        python: p.python,
-                        preview: escape_preview(&p.preview),
-                    });
-                    out.push(self.finding(rule, path, &facts.text, &index, fact.start, fact.end, Some(fact.when), detail, decoded));
+                    let decoded = fact
+                        .payload
+                        .and_then(|p| facts.payloads.get(p as usize))
+                        .map(|p| Decoded {
+                            chain: p.chain.iter().map(|s| s.as_str().to_string()).collect(),
+                            bytes: p.bytes,
+                            python: p.python,
+                            preview: escape_preview(&p.preview),
+                        });
+                    let idx = index.get_or_insert_with(|| LineIndex::new(&facts.text));
+                    out.push(self.finding(
+                        rule,
+                        path,
+                        &facts.text,
+                        idx,
+                        fact.start,
+                        fact.end,
+                        Some(fact.when),
+                        detail,
+                        decoded,
+                    ));
                 }
             }
         }
         for issue in &facts.issues {
-            let fr = FactRef::Issue { path, code: issue.code };
-            for rule in &self.rules.rules {
+            let fr = FactRef::Issue {
+                path,
+                code: issue.code,
+            };
+            for &ri in &self.by_kind[4] {
+                let rule = &self.rules.rules[ri];
                 if rule.matches(&fr) {
-                    out.push(self.finding(rule, path, &facts.text, &index, issue.start, issue.end, None, issue.detail.clone(), None));
+                    let idx = index.get_or_insert_with(|| LineIndex::new(&facts.text));
+                    out.push(self.finding(
+                        rule,
+                        path,
+                        &facts.text,
+                        idx,
+                        issue.start,
+                        issue.end,
+                        None,
+                        issue.detail.clone(),
+                        None,
+                    ));
                 }
             }
         }
@@ -242,7 +387,10 @@ impl Engine {
                 column: 0,
                 end_line: 0,
                 end_column: 0,
-                message: detail.clone().map_or_else(|| rule.summary.clone(), |d| format!("{}: {d}", rule.summary)),
+                message: detail.clone().map_or_else(
+                    || rule.summary.clone(),
+                    |d| format!("{}: {d}", rule.summary),
+                ),
                 context: String::new(),
                 when: None,
                 decoded: None,
@@ -277,7 +425,11 @@ impl Engine {
             column,
             end_line,
             end_column,
-            message: if detail.is_empty() { rule.summary.clone() } else { format!("{} ({detail})", rule.summary) },
+            message: if detail.is_empty() {
+                rule.summary.clone()
+            } else {
+                format!("{} ({detail})", rule.summary)
+            },
             context,
             when,
             decoded,
@@ -288,13 +440,24 @@ impl Engine {
     fn correlate(&self, findings: &[Finding]) -> Vec<Finding> {
         let mut out = Vec::new();
         for rule in &self.rules.rules {
-            let Body::Correlate { within, all, any } = &rule.body else { continue };
+            let Body::Correlate { within, all, any } = &rule.body else {
+                continue;
+            };
             let groups: Vec<String> = match within {
-                Within::File => findings.iter().map(|f| f.file.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
+                Within::File => findings
+                    .iter()
+                    .map(|f| f.file.clone())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
                 Within::Package => vec![String::new()],
             };
             for group in groups {
-                let in_group = |id: &str| findings.iter().find(|f| f.rule == id && (group.is_empty() || f.file == group));
+                let in_group = |id: &str| {
+                    findings
+                        .iter()
+                        .find(|f| f.rule == id && (group.is_empty() || f.file == group))
+                };
                 let all_ok = all.iter().all(|id| in_group(id).is_some());
                 let any_ok = any.is_empty() || any.iter().any(|id| in_group(id).is_some());
                 if all_ok && any_ok {
@@ -306,7 +469,15 @@ impl Engine {
                             confidence: rule.confidence,
                             kind: rule.kind,
                             category: rule.category.clone(),
-                            message: format!("{} ({})", rule.summary, all.iter().chain(any).cloned().collect::<Vec<_>>().join(" + ")),
+                            message: format!(
+                                "{} ({})",
+                                rule.summary,
+                                all.iter()
+                                    .chain(any)
+                                    .cloned()
+                                    .collect::<Vec<_>>()
+                                    .join(" + ")
+                            ),
                             decoded: None,
                             ..a
                         });
@@ -330,24 +501,55 @@ fn unreadable(label: &str, error: String, started: Instant) -> PackageReport {
         findings: Vec::new(),
         not_analysed: Vec::new(),
         errors: vec![error],
-        stats: Stats { elapsed_ms: started.elapsed().as_secs_f64() * 1000.0, ..Stats::default() },
+        stats: Stats {
+            elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+            ..Stats::default()
+        },
     }
 }
 
-/// Base names of files mentioned in string constants (for code hidden in non-.py files).
+/// Base names of files that code runs: named in a string inside exec/eval/compile, runpy,
+/// `subprocess`/`os.system`-style calls (`exec(open('payload.dat').read())`). Data files a
+/// package merely opens (`service-2.json`) are not code.
 fn referenced_names(results: &[FileResult]) -> HashSet<String> {
+    const RUNNERS: &[&str] = &[
+        "builtins.exec",
+        "builtins.eval",
+        "builtins.compile",
+        "builtins.execfile",
+        "runpy.",
+        "subprocess.",
+        "os.system",
+        "os.popen",
+        "os.exec",
+        "os.spawn",
+        "importlib.",
+    ];
+    const DATA: &[&str] = &[
+        ".json", ".md", ".rst", ".txt.gz", ".csv", ".yaml", ".yml", ".toml", ".cfg", ".ini",
+        ".html", ".xml", ".svg",
+    ];
     let mut names = HashSet::new();
     for r in results {
         let Some(facts) = &r.facts else { continue };
         for f in &facts.facts {
-            if let FactKind::Str { value, .. } = &f.kind {
-                if value.len() < 256 && !value.contains('\n') {
-                    if let Some(base) = value.rsplit(['/', '\\']).next() {
-                        if !base.is_empty() {
-                            names.insert(base.to_string());
-                        }
-                    }
-                }
+            let FactKind::Str { value, .. } = &f.kind else {
+                continue;
+            };
+            if value.len() >= 256 || value.contains('\n') || DATA.iter().any(|d| value.ends_with(d))
+            {
+                continue;
+            }
+            let runs = facts.contexts.get(f.ctx as usize).is_some_and(|c| {
+                c.calls
+                    .iter()
+                    .any(|call| RUNNERS.iter().any(|p| call.starts_with(p)))
+            });
+            if !runs {
+                continue;
+            }
+            if let Some(base) = value.rsplit(['/', '\\']).next().filter(|b| !b.is_empty()) {
+                names.insert(base.to_string());
             }
         }
     }
@@ -359,13 +561,20 @@ fn truncate_chars(s: &str, n: usize) -> String {
 }
 
 fn escape_preview(s: &str) -> String {
-    s.lines().take(12).map(|l| escape_for_display(l, 160)).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .take(12)
+        .map(|l| escape_for_display(l, 160))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// One finding per rule and location; order by file, line, column, rule.
 fn dedupe_and_sort(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.rule, &a.message).cmp(&(&b.file, b.line, b.column, &b.rule, &b.message))
+        (&a.file, a.line, a.column, &a.rule, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.rule, &b.message))
     });
-    findings.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.column == b.column && a.rule == b.rule);
+    findings.dedup_by(|a, b| {
+        a.file == b.file && a.line == b.line && a.column == b.column && a.rule == b.rule
+    });
 }

@@ -51,7 +51,12 @@ impl Package {
         if version.is_none() {
             version = version_from_file_name(file_name);
         }
-        Self { root, name, version, file_name_project }
+        Self {
+            root,
+            name,
+            version,
+            file_name_project,
+        }
     }
 
     /// The role of a member that ferret analyses as code, or None.
@@ -75,12 +80,18 @@ impl Package {
     pub fn signals(&self) -> Vec<Issue> {
         let mut out = Vec::new();
         let list = PopularList::builtin();
-        for candidate in [self.name.as_deref(), self.file_name_project.as_deref()].into_iter().flatten() {
+        for candidate in [self.name.as_deref(), self.file_name_project.as_deref()]
+            .into_iter()
+            .flatten()
+        {
             if let Some(hit) = list.check_typosquat(candidate) {
                 out.push(Issue {
                     code: "typosquat",
                     path: "PKG-INFO".into(),
-                    detail: format!("`{candidate}` looks like `{}` (rank {} on PyPI) by {}", hit.imitates, hit.rank, hit.technique),
+                    detail: format!(
+                        "`{candidate}` looks like `{}` (rank {} on PyPI) by {}",
+                        hit.imitates, hit.rank, hit.technique
+                    ),
                     incomplete: false,
                 });
                 break;
@@ -113,7 +124,11 @@ fn project_from_file_name(file_name: &str) -> Option<String> {
         return stem.split('-').next().map(str::to_string);
     }
     // sdist: the version starts at the last `-` followed by a digit.
-    let idx = stem.char_indices().filter(|(i, c)| *c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit())).map(|(i, _)| i).last()?;
+    let idx = stem
+        .char_indices()
+        .filter(|(i, c)| *c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+        .map(|(i, _)| i)
+        .last()?;
     Some(stem[..idx].to_string())
 }
 
@@ -126,7 +141,11 @@ fn version_from_file_name(file_name: &str) -> Option<String> {
 
 fn strip_archive_ext(file_name: &str) -> Option<&str> {
     let base = file_name.split('~').next().unwrap_or(file_name);
-    [".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".whl", ".egg", ".tar"].iter().find_map(|ext| base.strip_suffix(ext))
+    [
+        ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".whl", ".egg", ".tar",
+    ]
+    .iter()
+    .find_map(|ext| base.strip_suffix(ext))
 }
 
 /// One thing the user asked to scan.
@@ -169,10 +188,15 @@ fn collect_packages(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> std::io
                 collect_packages(&path, out, depth + 1)?;
             }
         } else if ty.is_file() {
-            let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-            let looks_packaged = [".whl", ".zip", ".egg", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".py"]
-                .iter()
-                .any(|e| name.ends_with(e))
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let looks_packaged = [
+                ".whl", ".zip", ".egg", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".py",
+            ]
+            .iter()
+            .any(|e| name.ends_with(e))
                 || name.contains(".tar.gz~")
                 || name.contains(".whl~")
                 || name.contains(".zip~");
@@ -190,10 +214,22 @@ mod tests {
 
     #[test]
     fn names_from_file_names() {
-        assert_eq!(project_from_file_name("foo-bar-1.0.tar.gz").as_deref(), Some("foo-bar"));
-        assert_eq!(version_from_file_name("foo-bar-1.0.tar.gz").as_deref(), Some("1.0"));
-        assert_eq!(project_from_file_name("foo_bar-1.0-py3-none-any.whl").as_deref(), Some("foo_bar"));
-        assert_eq!(project_from_file_name("11Cent-999.0.0.tar.gz~2").as_deref(), Some("11Cent"));
+        assert_eq!(
+            project_from_file_name("foo-bar-1.0.tar.gz").as_deref(),
+            Some("foo-bar")
+        );
+        assert_eq!(
+            version_from_file_name("foo-bar-1.0.tar.gz").as_deref(),
+            Some("1.0")
+        );
+        assert_eq!(
+            project_from_file_name("foo_bar-1.0-py3-none-any.whl").as_deref(),
+            Some("foo_bar")
+        );
+        assert_eq!(
+            project_from_file_name("11Cent-999.0.0.tar.gz~2").as_deref(),
+            Some("11Cent")
+        );
         assert_eq!(project_from_file_name("x.py"), None);
     }
 }

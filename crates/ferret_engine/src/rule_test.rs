@@ -32,17 +32,31 @@ struct Expect {
     benign_files: usize,
 }
 
-fn parse_annotations(rule: &str, known: &BTreeSet<&str>, files: &BTreeMap<String, String>, exp: &mut Expect, errors: &mut Vec<String>) {
+fn parse_annotations(
+    rule: &str,
+    known: &BTreeSet<&str>,
+    files: &BTreeMap<String, String>,
+    exp: &mut Expect,
+    errors: &mut Vec<String>,
+) {
     for (path, text) in files {
         let lines: Vec<&str> = text.lines().collect();
         let mut annotated = false;
         for (i, line) in lines.iter().enumerate() {
             let t = line.trim_start();
-            let Some(body) = t.strip_prefix('#') else { continue };
+            let Some(body) = t.strip_prefix('#') else {
+                continue;
+            };
             let body = body.trim();
-            let Some((key, ids)) = body.split_once(':') else { continue };
+            let Some((key, ids)) = body.split_once(':') else {
+                continue;
+            };
             let key = key.trim();
-            let ids: Vec<&str> = ids.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+            let ids: Vec<&str> = ids
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
             if !ids.iter().all(|id| known.contains(id)) || ids.is_empty() {
                 // Not an annotation (or names a rule of another set).
                 continue;
@@ -61,7 +75,10 @@ fn parse_annotations(rule: &str, known: &BTreeSet<&str>, files: &BTreeMap<String
                 !l.is_empty() && !l.starts_with('#')
             });
             let Some((ti, _)) = target else {
-                errors.push(format!("{path}:{}: annotation `{key}` has no code line after it", i + 1));
+                errors.push(format!(
+                    "{path}:{}: annotation `{key}` has no code line after it",
+                    i + 1
+                ));
                 continue;
             };
             let at = (path.clone(), ti as u32 + 1);
@@ -83,13 +100,19 @@ fn parse_annotations(rule: &str, known: &BTreeSet<&str>, files: &BTreeMap<String
 }
 
 fn read_tree(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
             read_tree(&p, root, out);
         } else if let Ok(text) = std::fs::read_to_string(&p) {
-            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, text);
         }
     }
@@ -100,10 +123,21 @@ pub fn test_rules(dir: &Path, set: &RuleSet, options: &Options) -> Vec<RuleTestO
     let known: BTreeSet<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
     let mut outcomes = Vec::new();
     for rule in &set.rules {
-        let mut o = RuleTestOutcome { rule: rule.id.clone(), passed: true, messages: Vec::new(), fired: 0, quiet: 0 };
+        let mut o = RuleTestOutcome {
+            rule: rule.id.clone(),
+            passed: true,
+            messages: Vec::new(),
+            fired: 0,
+            quiet: 0,
+        };
         // The rule's own origin names its file relative to the rules dir.
-        let rel = rule.origin.rsplit_once(".toml").map_or(rule.origin.as_str(), |(a, _)| a);
-        let rel = rel.strip_prefix(&format!("{}/", dir.display())).unwrap_or(rel);
+        let rel = rule
+            .origin
+            .rsplit_once(".toml")
+            .map_or(rule.origin.as_str(), |(a, _)| a);
+        let rel = rel
+            .strip_prefix(&format!("{}/", dir.display()))
+            .unwrap_or(rel);
         let fixture_dir = dir.join(rel);
         let mut ids = vec![rule.id.as_str()];
         if let Body::Correlate { all, any, .. } = &rule.body {
@@ -113,27 +147,48 @@ pub fn test_rules(dir: &Path, set: &RuleSet, options: &Options) -> Vec<RuleTestO
         let engine = Engine::new(only, options.clone());
 
         // The docs example must fire (Python examples only).
-        if matches!(rule.body, Body::Match(_)) && !rule.docs.example.trim().is_empty() && rule.fact_kinds.0 & 0b111 != 0 {
-            let install_only = !rule.when.is_empty() && rule.when.iter().all(|w| *w == ferret_report::When::Install);
-            let name = if install_only { "setup.py" } else { "example.py" };
+        if matches!(rule.body, Body::Match(_))
+            && !rule.docs.example.trim().is_empty()
+            && rule.fact_kinds.0 & 0b111 != 0
+        {
+            let install_only = !rule.when.is_empty()
+                && rule.when.iter().all(|w| *w == ferret_report::When::Install);
+            let name = if install_only {
+                "setup.py"
+            } else {
+                "example.py"
+            };
             let rep = engine.scan_bytes(rule.docs.example.as_bytes(), name, name);
             if !rep.findings.iter().any(|f| f.rule == rule.id) {
                 o.passed = false;
-                o.messages.push("the docs example does not fire the rule".into());
+                o.messages
+                    .push("the docs example does not fire the rule".into());
             }
         }
 
         let mut files = BTreeMap::new();
         read_tree(&fixture_dir, &fixture_dir, &mut files);
-        let code_files: BTreeMap<String, String> = files.iter().filter(|(p, _)| !p.ends_with(".md")).map(|(p, t)| (p.clone(), t.clone())).collect();
+        let code_files: BTreeMap<String, String> = files
+            .iter()
+            .filter(|(p, _)| !p.ends_with(".md"))
+            .map(|(p, t)| (p.clone(), t.clone()))
+            .collect();
         if code_files.is_empty() {
             match files.get("README.md") {
                 Some(readme) if readme.contains("tests/") => {
-                    o.messages.push(format!("fixtures are generated archives: {}", readme.lines().find(|l| l.contains("tests/")).unwrap_or("").trim()));
+                    o.messages.push(format!(
+                        "fixtures are generated archives: {}",
+                        readme
+                            .lines()
+                            .find(|l| l.contains("tests/"))
+                            .unwrap_or("")
+                            .trim()
+                    ));
                 }
                 _ => {
                     o.passed = false;
-                    o.messages.push(format!("no fixtures in {}", fixture_dir.display()));
+                    o.messages
+                        .push(format!("no fixtures in {}", fixture_dir.display()));
                 }
             }
             outcomes.push(o);
@@ -144,48 +199,78 @@ pub fn test_rules(dir: &Path, set: &RuleSet, options: &Options) -> Vec<RuleTestO
         parse_annotations(&rule.id, &known, &code_files, &mut exp, &mut errors);
         o.messages.append(&mut errors);
         if exp.ruleid.is_empty() && exp.file_level.is_empty() {
-            o.messages.push("no `# ruleid:` annotation: every rule needs a case that must fire".into());
+            o.messages
+                .push("no `# ruleid:` annotation: every rule needs a case that must fire".into());
         }
         if exp.ok.is_empty() && exp.benign_files == 0 {
             o.messages.push("no `# ok:` annotation or benign file: every rule needs a case that must stay quiet".into());
         }
         let report = engine.scan_path(&fixture_dir);
-        let got: BTreeSet<(String, u32)> = report.findings.iter().filter(|f| f.rule == rule.id && f.line > 0).map(|f| (f.file.clone(), f.line)).collect();
-        let got_files: BTreeSet<String> = report.findings.iter().filter(|f| f.rule == rule.id && f.line == 0).map(|f| f.file.clone()).collect();
+        let got: BTreeSet<(String, u32)> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id && f.line > 0)
+            .map(|f| (f.file.clone(), f.line))
+            .collect();
+        let got_files: BTreeSet<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id && f.line == 0)
+            .map(|f| f.file.clone())
+            .collect();
         for at in &exp.ruleid {
             if !got.contains(at) {
-                o.messages.push(format!("{}:{}: expected a finding, got none", at.0, at.1));
+                o.messages
+                    .push(format!("{}:{}: expected a finding, got none", at.0, at.1));
             }
         }
         for at in &exp.todo_ruleid {
             if got.contains(at) {
-                o.messages.push(format!("{}:{}: fires now: promote `todoruleid` to `ruleid`", at.0, at.1));
+                o.messages.push(format!(
+                    "{}:{}: fires now: promote `todoruleid` to `ruleid`",
+                    at.0, at.1
+                ));
             }
         }
         for at in &exp.todo_ok {
             if !got.contains(at) {
-                o.messages.push(format!("{}:{}: quiet now: promote `todook` to `ok`", at.0, at.1));
+                o.messages.push(format!(
+                    "{}:{}: quiet now: promote `todook` to `ok`",
+                    at.0, at.1
+                ));
             }
         }
         for at in &got {
             if !exp.ruleid.contains(at) && !exp.todo_ok.contains(at) {
-                let kind = if exp.ok.contains(at) { "marked `ok`" } else { "not annotated" };
-                o.messages.push(format!("{}:{}: unexpected finding (line {kind})", at.0, at.1));
+                let kind = if exp.ok.contains(at) {
+                    "marked `ok`"
+                } else {
+                    "not annotated"
+                };
+                o.messages.push(format!(
+                    "{}:{}: unexpected finding (line {kind})",
+                    at.0, at.1
+                ));
             }
         }
         for f in &exp.file_level {
             if !got_files.contains(f) {
-                o.messages.push(format!("{f}: expected a file-level finding, got none"));
+                o.messages
+                    .push(format!("{f}: expected a file-level finding, got none"));
             }
         }
         for f in &got_files {
             if !exp.file_level.contains(f) {
-                o.messages.push(format!("{f}: unexpected file-level finding"));
+                o.messages
+                    .push(format!("{f}: unexpected file-level finding"));
             }
         }
         o.fired = exp.ruleid.len() + exp.file_level.len();
         o.quiet = exp.ok.len() + exp.benign_files;
-        o.passed = o.passed && o.messages.iter().all(|m| m.starts_with("fixtures are generated"));
+        o.passed = o.passed
+            && o.messages
+                .iter()
+                .all(|m| m.starts_with("fixtures are generated"));
         outcomes.push(o);
     }
     outcomes

@@ -31,7 +31,11 @@ fn weight(f: &Finding) -> f64 {
 }
 
 pub(crate) fn verdict(findings: &[Finding], _rules: &RuleSet, incomplete: bool) -> (f64, Verdict) {
-    let threat_files: HashSet<&str> = findings.iter().filter(|f| f.kind == RuleKind::Threat).map(|f| f.file.as_str()).collect();
+    let threat_files: HashSet<&str> = findings
+        .iter()
+        .filter(|f| f.kind == RuleKind::Threat)
+        .map(|f| f.file.as_str())
+        .collect();
     let mut best: HashMap<&str, f64> = HashMap::new();
     let mut decisive = false;
     let mut medium_threat = false;
@@ -54,7 +58,8 @@ pub(crate) fn verdict(findings: &[Finding], _rules: &RuleSet, incomplete: bool) 
             *e = w;
         }
     }
-    let score = (best.values().sum::<f64>() * 10.0).round() / 10.0;
+    // `+ 0.0` turns the empty sum's -0.0 into 0.0.
+    let score = (best.values().sum::<f64>() * 10.0).round() / 10.0 + 0.0;
     let verdict = if decisive || score >= 10.0 {
         Verdict::Malicious
     } else if medium_threat || score >= 3.0 {

@@ -113,35 +113,41 @@ fn fold_char(c: char) -> Option<char> {
 /// ASCII sequences that read as other ASCII sequences in common fonts. Both the candidate and
 /// every popular name go through this, so `rnatplotlib` and `matplotlib` meet at one key.
 pub(crate) fn visual_skeleton(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
+    skeleton_chars(s).collect()
+}
+
+/// The characters of [`visual_skeleton`] one by one, so a scan can compare a name's skeleton
+/// with a key and stop at the first difference without building it.
+pub(crate) fn skeleton_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     let mut i = 0;
-    while i < b.len() {
-        let pair = b.get(i..i + 2);
-        if pair == Some(b"rn") {
-            out.push('m');
-            i += 2;
-            continue;
-        }
-        if pair == Some(b"vv") {
-            out.push('w');
-            i += 2;
-            continue;
-        }
-        out.push(match b[i] {
-            b'0' => 'o',
-            b'1' => 'l',
-            _ => {
-                // Not ASCII: copy the whole character.
-                let c = s[i..].chars().next().unwrap_or('\u{fffd}');
-                out.push(c);
-                i += c.len_utf8();
-                continue;
-            }
-        });
-        i += 1;
-    }
-    out
+    std::iter::from_fn(move || {
+        let c = s[i..].chars().next()?;
+        let (out, used) = match s.as_bytes().get(i..i + 2) {
+            Some(b"rn") => ('m', 2),
+            Some(b"vv") => ('w', 2),
+            _ => match c {
+                '0' => ('o', 1),
+                '1' => ('l', 1),
+                _ => (c, c.len_utf8()),
+            },
+        };
+        i += used;
+        Some(out)
+    })
+}
+
+/// Whether a name starting with byte `name` can have a skeleton starting with byte `key`: a cheap
+/// necessary test before comparing whole skeletons. A skeleton starts with the name's first
+/// byte or with what that byte (alone or starting `rn`/`vv`) reads as.
+pub(crate) fn skeleton_may_start(name: u8, key: u8) -> bool {
+    let reads_as = match name {
+        b'r' => b'm',
+        b'v' => b'w',
+        b'0' => b'o',
+        b'1' => b'l',
+        _ => name,
+    };
+    key == name || key == reads_as
 }
 
 /// Single-character substitutions that are homoglyphs rather than typos (the ones

@@ -22,10 +22,12 @@ pub(crate) struct DeletionIndex {
 const RADIX_BITS: u32 = 16;
 
 impl DeletionIndex {
-    pub(crate) fn build(names: impl Iterator<Item = (u32, String, usize)>) -> Self {
+    pub(crate) fn build<S: AsRef<str>>(names: impl Iterator<Item = (u32, S, usize)>) -> Self {
         let mut entries = Vec::new();
         for (idx, name, max_deletes) in names {
-            for_each_variant(name.as_bytes(), max_deletes, |h| entries.push((h, idx)));
+            for_each_variant(name.as_ref().as_bytes(), max_deletes, |h| {
+                entries.push((h, idx));
+            });
         }
         entries.sort_unstable();
         entries.dedup();

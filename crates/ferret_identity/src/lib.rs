@@ -28,14 +28,16 @@
 
 mod confusable;
 mod fuzzy;
+mod hash;
 mod repo;
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
-use confusable::{fold_unicode, visual_skeleton};
+use confusable::{fold_unicode, skeleton_chars, skeleton_may_start, visual_skeleton};
 use fuzzy::DeletionIndex;
+use hash::{hash_bytes, FxHashMap, FxHashSet};
 pub use repo::{parse_repo_url, repo_matches_package};
 
 // How far down the list (by rank) each technique looks for a target. Squatting pays in
@@ -110,6 +112,12 @@ pub struct TyposquatHit {
 /// Normalises a project name per PEP 503: runs of `-`, `_`, `.` become one `-`, then lowercase.
 pub fn normalize(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    normalize_into(&mut out, name);
+    out
+}
+
+/// [`normalize`], appending to `out`: parsing writes every name into one shared string.
+fn normalize_into(out: &mut String, name: &str) {
     let mut in_separator = false;
     for c in name.chars() {
         if matches!(c, '-' | '_' | '.') {
@@ -119,10 +127,30 @@ pub fn normalize(name: &str) -> String {
             in_separator = true;
         } else {
             in_separator = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         }
     }
-    out
+}
+
+/// If `normalize` would return `name` unchanged (lowercase ASCII letters, digits and single `-`
+/// separators), its number of non-separator bytes. The shipped list is normalised already, so
+/// parsing copies its lines whole and counts their letters in the same pass.
+fn normalized_letters(name: &[u8]) -> Option<usize> {
+    let mut prev = 0;
+    let mut letters = 0;
+    for &b in name {
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            letters += 1;
+        } else if b != b'-' || prev == b'-' {
+            return None;
+        }
+        prev = b;
+    }
+    Some(letters)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -209,6 +237,7 @@ struct Best2([(u32, u8); 2]);
 
 impl Best2 {
     const EMPTY: (u32, u8) = (u32::MAX, 0);
+    const NONE: Best2 = Best2([Best2::EMPTY; 2]);
 
     fn push(&mut self, idx: u32, tag: u8) {
         if self.0.iter().any(|e| e.0 == idx) {
@@ -220,33 +249,92 @@ impl Best2 {
             self.0[1] = (idx, tag);
         }
     }
+
+    /// Whether a later (less popular) name can still change it: a scan in rank order stops here.
+    fn is_full(&self) -> bool {
+        self.0[1].0 != u32::MAX
+    }
 }
 
-fn insert_best(map: &mut HashMap<String, Best2>, key: String, idx: u32, tag: u8) {
-    map.entry(key)
-        .or_insert(Best2([Best2::EMPTY; 2]))
-        .push(idx, tag);
+fn insert_best(map: &mut FxHashMap<String, Best2>, key: String, idx: u32, tag: u8) {
+    map.entry(key).or_insert(Best2::NONE).push(idx, tag);
+}
+
+/// After this many look-ups a list builds its indexes (see [`PopularList`]): by then the scans
+/// have cost about as much as building them, which then makes each look-up far cheaper.
+const INDEX_AFTER: u32 = 100;
+
+/// Marks an empty slot of the exact-name table.
+const EMPTY_SLOT: u32 = u32::MAX;
+
+/// Where a name lies in [`PopularList::text`], and its length without separators (the length
+/// of its separator and word-order keys, which lets scans skip most names with one comparison).
+#[derive(Clone, Copy)]
+struct Span {
+    start: u32,
+    end: u32,
+    letters: u32,
+}
+
+/// The keyed look-ups: each maps a key derived from a popular name to the best names with it.
+#[derive(Clone, Copy)]
+enum Key {
+    /// Separators removed ([`squash`]).
+    Squashed,
+    /// Words sorted ([`token_key`]).
+    Tokens,
+    /// Look-alike sequences merged ([`visual_skeleton`]).
+    Visual,
+    /// One removable affix removed, top [`REACH_AFFIX`] names only; the tag is the affix.
+    Stripped,
+}
+
+/// The hash maps and deletion index that answer look-ups in batch use.
+#[derive(Default)]
+struct Indexes {
+    squashed: FxHashMap<String, Best2>,
+    tokens: FxHashMap<String, Best2>,
+    visual: FxHashMap<String, Best2>,
+    stripped: FxHashMap<String, Best2>,
+    fuzzy: DeletionIndex,
+}
+
+impl Indexes {
+    fn map(&self, key: Key) -> &FxHashMap<String, Best2> {
+        match key {
+            Key::Squashed => &self.squashed,
+            Key::Tokens => &self.tokens,
+            Key::Visual => &self.visual,
+            Key::Stripped => &self.stripped,
+        }
+    }
 }
 
 /// Popular project names in rank order, indexed for the typosquatting checks.
+///
+/// A one-shot scan checks a name or two and must start in a few milliseconds, so parsing keeps
+/// only the names (in one string) and a table of exact names; keyed look-ups and fuzzy matches
+/// scan the names in rank order, skipping by length. After 100 look-ups, or for
+/// [`PopularList::self_check`], hash maps and a deletion index are built once and answer
+/// instead. Both paths give the same answers: the maps are filled in rank order with the same
+/// keys, and the index finds every name a fuzzy match could accept.
 #[derive(Default)]
 pub struct PopularList {
-    names: Vec<String>,
-    exact: HashMap<String, u32>,
-    squashed: HashMap<String, Best2>,
-    tokens: HashMap<String, Best2>,
-    visual: HashMap<String, Best2>,
-    /// Popular names with one affix removed; the tag is the affix.
-    stripped: HashMap<String, Best2>,
-    fuzzy: DeletionIndex,
+    /// Every name back to back: one allocation instead of one per name.
+    text: String,
+    spans: Vec<Span>,
+    /// Open-addressing table (linear probing, at most half full) of name indices by name.
+    exact: Vec<u32>,
     /// Legitimate look-alike pairs, as "a b" with a < b.
-    allow: HashSet<String>,
+    allow: FxHashSet<String>,
+    queries: AtomicU32,
+    indexes: OnceLock<Indexes>,
 }
 
 impl fmt::Debug for PopularList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PopularList")
-            .field("names", &self.names.len())
+            .field("names", &self.len())
             .field("allowlisted_pairs", &self.allow.len())
             .finish()
     }
@@ -267,50 +355,177 @@ impl PopularList {
     /// Parses one name per line, most popular first; `#` starts a comment line and blank lines
     /// are skipped. Names are normalised; a repeat keeps its first (better) rank.
     pub fn parse(text: &str) -> PopularList {
-        let mut list = PopularList::default();
-        for line in text.lines() {
-            let line = line.trim();
+        // Sized once for every line, so the table never grows and stays at most half full.
+        let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+        let mut list = PopularList {
+            text: String::with_capacity(text.len()),
+            exact: vec![EMPTY_SLOT; (2 * lines).next_power_of_two()],
+            ..PopularList::default()
+        };
+        // Split by hand: `str::lines` calls memchr per line, which costs more than it saves on
+        // lines this short.
+        let mut rest = text;
+        while !rest.is_empty() {
+            let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
+            let line = rest[..end].trim();
+            rest = rest.get(end + 1..).unwrap_or("");
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let name = normalize(line);
-            if !list.exact.contains_key(&name) {
-                list.exact.insert(name.clone(), list.names.len() as u32);
-                list.names.push(name);
+            // Normalised straight into the shared string; dropped again if it is a repeat.
+            let start = list.text.len();
+            let letters = match normalized_letters(line.as_bytes()) {
+                Some(letters) => {
+                    list.text.push_str(line);
+                    letters
+                }
+                None => {
+                    normalize_into(&mut list.text, line);
+                    list.text[start..].bytes().filter(|&b| b != b'-').count()
+                }
+            };
+            let (slot, found) = list.probe(&list.text[start..]);
+            if found.is_some() {
+                list.text.truncate(start);
+                continue;
             }
+            list.exact[slot] = list.spans.len() as u32;
+            let offset = |n: usize| u32::try_from(n).expect("popular list under 4 GiB");
+            list.spans.push(Span {
+                start: offset(start),
+                end: offset(list.text.len()),
+                letters: offset(letters),
+            });
         }
-        list.build_indexes();
         list
     }
 
-    fn build_indexes(&mut self) {
-        for (i, name) in self.names.iter().enumerate() {
+    /// The exact-table slot holding `name`, with its index, or else the empty slot ending its
+    /// probe run. The table must be non-empty.
+    fn probe(&self, name: &str) -> (usize, Option<u32>) {
+        let mask = self.exact.len() - 1;
+        let mut slot = hash_bytes(name.as_bytes()) as usize & mask;
+        loop {
+            match self.exact[slot] {
+                EMPTY_SLOT => return (slot, None),
+                i if self.name(i) == name => return (slot, Some(i)),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Index of a normalised name.
+    fn index_of(&self, name: &str) -> Option<u32> {
+        if self.exact.is_empty() {
+            return None;
+        }
+        self.probe(name).1
+    }
+
+    fn name(&self, i: u32) -> &str {
+        let span = self.spans[i as usize];
+        &self.text[span.start as usize..span.end as usize]
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        (0..self.spans.len() as u32).map(|i| self.name(i))
+    }
+
+    /// The batch indexes, built on first use.
+    fn indexes(&self) -> &Indexes {
+        self.indexes.get_or_init(|| self.build_indexes())
+    }
+
+    fn build_indexes(&self) -> Indexes {
+        let mut ix = Indexes::default();
+        for (i, name) in self.names().enumerate() {
             let idx = i as u32;
             // `pythondateutil`, `python-date-util` and `python-dateutil` share a key.
-            insert_best(&mut self.squashed, squash(name), idx, 0);
+            insert_best(&mut ix.squashed, squash(name), idx, 0);
             if let Some(key) = token_key(name) {
-                insert_best(&mut self.tokens, key, idx, 0);
+                insert_best(&mut ix.tokens, key, idx, 0);
             }
-            insert_best(&mut self.visual, visual_skeleton(name), idx, 0);
+            insert_best(&mut ix.visual, visual_skeleton(name), idx, 0);
             if i < REACH_AFFIX {
                 for (a, affix) in AFFIXES.iter().enumerate().filter(|(_, a)| a.removable) {
                     if let Some(stem) = strip_affix(name, affix) {
-                        insert_best(&mut self.stripped, stem.to_string(), idx, a as u8);
+                        insert_best(&mut ix.stripped, stem.to_string(), idx, a as u8);
                     }
                 }
             }
         }
         let fuzzy_targets = self
-            .names
-            .iter()
+            .names()
             .take(REACH_TYPO)
             .enumerate()
             .filter(|(_, n)| n.len() >= 4)
             .map(|(i, n)| {
                 let two = i < REACH_NEAR && n.len() >= fuzzy::GENERIC_D2_MIN;
-                (i as u32, n.clone(), if two { 2 } else { 1 })
+                (i as u32, n, if two { 2 } else { 1 })
             });
-        self.fuzzy = DeletionIndex::build(fuzzy_targets);
+        ix.fuzzy = DeletionIndex::build(fuzzy_targets);
+        ix
+    }
+
+    /// The best names under `key` of the given kind: from the maps if built, else by a scan in
+    /// rank order that makes the same insertions the maps' construction did for this key.
+    fn lookup(&self, ix: Option<&Indexes>, kind: Key, key: &str) -> Best2 {
+        if let Some(ix) = ix {
+            return ix.map(kind).get(key).copied().unwrap_or(Best2::NONE);
+        }
+        let mut best = Best2::NONE;
+        let key_letters = key.bytes().filter(|&b| b != b'-').count();
+        for (i, span) in self.spans.iter().enumerate() {
+            // Sliced only once a name passes the length checks: most never do.
+            let name = || &self.text[span.start as usize..span.end as usize];
+            let len = (span.end - span.start) as usize;
+            match kind {
+                // The key has no separators; the name's letters must be exactly the key.
+                Key::Squashed => {
+                    if span.letters as usize == key.len()
+                        && name().bytes().filter(|&b| b != b'-').eq(key.bytes())
+                    {
+                        best.push(i as u32, 0);
+                    }
+                }
+                Key::Tokens => {
+                    let has_words = (span.letters as usize) < len;
+                    if span.letters as usize == key_letters
+                        && has_words
+                        && token_key(name()).as_deref() == Some(key)
+                    {
+                        best.push(i as u32, 0);
+                    }
+                }
+                // A skeleton is between half the name's length and all of it.
+                Key::Visual => {
+                    let first = self.text.as_bytes()[span.start as usize];
+                    if (key.len()..=2 * key.len()).contains(&len)
+                        && key
+                            .bytes()
+                            .next()
+                            .is_some_and(|k| skeleton_may_start(first, k))
+                        && skeleton_chars(name()).eq(key.chars())
+                    {
+                        best.push(i as u32, 0);
+                    }
+                }
+                Key::Stripped => {
+                    if i >= REACH_AFFIX {
+                        break;
+                    }
+                    for (a, affix) in AFFIXES.iter().enumerate().filter(|(_, a)| a.removable) {
+                        if strip_affix(name(), affix) == Some(key) {
+                            best.push(i as u32, a as u8);
+                        }
+                    }
+                }
+            }
+            if best.is_full() {
+                break;
+            }
+        }
+        best
     }
 
     /// Adds legitimate look-alike pairs: `name-a name-b` per line, `#` comments. A pair is never
@@ -331,43 +546,52 @@ impl PopularList {
     }
 
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.spans.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.spans.is_empty()
     }
 
     /// Rank of a name (1 = most popular), after normalisation.
     pub fn rank(&self, name: &str) -> Option<usize> {
-        self.exact.get(&normalize(name)).map(|&i| i as usize + 1)
+        self.index_of(&normalize(name)).map(|i| i as usize + 1)
     }
 
     /// The name at a rank (1-based).
     pub fn name_at(&self, rank: usize) -> Option<&str> {
-        self.names.get(rank.checked_sub(1)?).map(String::as_str)
+        let i = rank.checked_sub(1).filter(|&i| i < self.len())?;
+        Some(self.name(i as u32))
     }
 
     /// Whether `name` imitates a popular name. Popular names themselves never do. When several
     /// popular names match, the most popular one is reported.
     pub fn check_typosquat(&self, name: &str) -> Option<TyposquatHit> {
-        self.find(name, u32::MAX)
+        let ix = match self.indexes.get() {
+            Some(ix) => Some(ix),
+            None if self.queries.fetch_add(1, Ordering::Relaxed) >= INDEX_AFTER => {
+                Some(self.indexes())
+            }
+            None => None,
+        };
+        self.find(name, u32::MAX, ix)
     }
 
     /// Checks every popular name against the rest of the list, as if it were unknown. Returns
     /// the names that would be flagged: the false-positive estimate described in the crate docs.
     pub fn self_check(&self) -> Vec<(String, TyposquatHit)> {
-        self.names
-            .iter()
+        let ix = self.indexes();
+        self.names()
             .enumerate()
-            .filter_map(|(i, name)| Some((name.clone(), self.find(name, i as u32)?)))
+            .filter_map(|(i, name)| Some((name.to_string(), self.find(name, i as u32, Some(ix))?)))
             .collect()
     }
 
-    /// `check_typosquat` with the popular name at index `exclude` treated as absent.
-    fn find(&self, name: &str, exclude: u32) -> Option<TyposquatHit> {
+    /// `check_typosquat` with the popular name at index `exclude` treated as absent, answered
+    /// by the indexes if given, else by scans.
+    fn find(&self, name: &str, exclude: u32, ix: Option<&Indexes>) -> Option<TyposquatHit> {
         let norm = normalize(name);
-        if norm.is_empty() || self.exact.get(&norm).is_some_and(|&i| i != exclude) {
+        if norm.is_empty() || self.index_of(&norm).is_some_and(|i| i != exclude) {
             return None;
         }
         let mut best = Best {
@@ -380,7 +604,7 @@ impl PopularList {
         // Unicode look-alikes folded to ASCII; every later check runs on the folded name.
         let folded = normalize(&fold_unicode(&norm));
         if folded != norm {
-            if let Some(&i) = self.exact.get(&folded) {
+            if let Some(i) = self.index_of(&folded) {
                 best.offer(i, Technique::Homoglyph);
             }
         }
@@ -388,33 +612,31 @@ impl PopularList {
         // A capital I passes for a lowercase l (`jeIlyfish`); lowercasing alone would hide it.
         if name.contains('I') {
             let alt = normalize(&fold_unicode(&normalize(&name.replace('I', "l"))));
-            if let Some(&i) = self.exact.get(&alt) {
+            if let Some(i) = self.index_of(&alt) {
                 best.offer(i, Technique::Homoglyph);
             }
         }
 
-        if let Some(b) = self.squashed.get(&squash(s)) {
-            best.offer_best2(b, |_| Technique::Separator);
+        let b = self.lookup(ix, Key::Squashed, &squash(s));
+        best.offer_best2(&b, |_| Technique::Separator);
+        if let Some(key) = token_key(s) {
+            let b = self.lookup(ix, Key::Tokens, &key);
+            best.offer_best2(&b, |_| Technique::Separator);
         }
-        if let Some(b) = token_key(s).and_then(|k| self.tokens.get(&k)) {
-            best.offer_best2(b, |_| Technique::Separator);
-        }
-        if let Some(b) = self.visual.get(&visual_skeleton(s)) {
-            best.offer_best2(b, |_| Technique::Homoglyph);
-        }
+        let b = self.lookup(ix, Key::Visual, &visual_skeleton(s));
+        best.offer_best2(&b, |_| Technique::Homoglyph);
         self.check_plural(s, &mut best);
-        self.check_affixes(s, 2, &mut best);
-        if let Some(b) = self.stripped.get(s) {
-            best.offer_best2(b, |tag| Technique::Affix {
-                affix: AFFIXES[tag as usize].text,
-                added: false,
-            });
-        }
-        self.check_fuzzy(s, &mut best);
+        self.check_affixes(s, 2, ix, &mut best);
+        let b = self.lookup(ix, Key::Stripped, s);
+        best.offer_best2(&b, |tag| Technique::Affix {
+            affix: AFFIXES[tag as usize].text,
+            added: false,
+        });
+        self.check_fuzzy(s, ix, &mut best);
 
         let (i, technique) = best.found?;
         Some(TyposquatHit {
-            imitates: self.names[i as usize].clone(),
+            imitates: self.name(i).to_string(),
             rank: i as usize + 1,
             technique,
         })
@@ -430,13 +652,13 @@ impl PopularList {
             Some(singular) => singular.to_string(),
             None => format!("{s}s"),
         };
-        if let Some(&i) = self.exact.get(&other) {
+        if let Some(i) = self.index_of(&other) {
             best.offer(i, Technique::Plural);
         }
     }
 
     /// Affixes added to a popular name, up to `depth` of them (`python-requests2`).
-    fn check_affixes(&self, s: &str, depth: usize, best: &mut Best) {
+    fn check_affixes(&self, s: &str, depth: usize, ix: Option<&Indexes>, best: &mut Best) {
         for affix in AFFIXES {
             let Some(stem) = strip_affix(s, affix) else {
                 continue;
@@ -445,28 +667,43 @@ impl PopularList {
                 affix: affix.text,
                 added: true,
             };
-            if let Some(&i) = self.exact.get(stem) {
+            if let Some(i) = self.index_of(stem) {
                 best.offer(i, technique);
             }
-            if let Some(b) = self.squashed.get(&squash(stem)) {
-                best.offer_best2(b, |_| technique);
-            }
+            let b = self.lookup(ix, Key::Squashed, &squash(stem));
+            best.offer_best2(&b, |_| technique);
             // One marker swapped for another: `python3-dateutil` for `python-dateutil`.
-            if let Some(b) = self.stripped.get(stem) {
-                best.offer_best2(b, |_| technique);
-            }
+            let b = self.lookup(ix, Key::Stripped, stem);
+            best.offer_best2(&b, |_| technique);
             if depth > 1 {
-                self.check_affixes(stem, depth - 1, best);
+                self.check_affixes(stem, depth - 1, ix, best);
             }
         }
     }
 
-    fn check_fuzzy(&self, s: &str, best: &mut Best) {
+    fn check_fuzzy(&self, s: &str, ix: Option<&Indexes>, best: &mut Best) {
         let cand = s.as_bytes();
         // Fuzzy targets have 4+ letters, and no accepted edit shortens them below that.
         if cand.len() < 4 {
             return;
         }
+        let Some(ix) = ix else {
+            // Without the index, try the targets in rank order: the first accepted is the best.
+            // Accepted edits change one word by at most 2, so lengths differ by at most 2.
+            for i in 0..self.len().min(REACH_TYPO) as u32 {
+                if !best.could_improve(i) {
+                    break;
+                }
+                let target = self.name(i);
+                if target.len() < 4 || target.len().abs_diff(cand.len()) > 2 {
+                    continue;
+                }
+                if let Some(technique) = fuzzy::typo(s, target, i as usize + 1) {
+                    best.offer(i, technique);
+                }
+            }
+            return;
+        };
         // Two deletions only reach words of 10+ letters, which candidates under 8 can't be near.
         let max_deletes = if cand.len() >= fuzzy::GENERIC_D2_MIN - 2 {
             2
@@ -474,12 +711,12 @@ impl PopularList {
             1
         };
         let mut seen: Vec<u32> = Vec::new();
-        self.fuzzy.candidates(cand, max_deletes, |i| {
+        ix.fuzzy.candidates(cand, max_deletes, |i| {
             if seen.contains(&i) || !best.could_improve(i) {
                 return;
             }
             seen.push(i);
-            if let Some(technique) = fuzzy::typo(s, &self.names[i as usize], i as usize + 1) {
+            if let Some(technique) = fuzzy::typo(s, self.name(i), i as usize + 1) {
                 best.offer(i, technique);
             }
         });
@@ -528,7 +765,7 @@ impl Best<'_> {
         if i == self.exclude || i as usize >= reach(technique) || !self.could_improve(i) {
             return;
         }
-        let target = &self.list.names[i as usize];
+        let target = self.list.name(i);
         if target == self.norm || self.list.allow.contains(&pair_key(self.norm, target)) {
             return;
         }

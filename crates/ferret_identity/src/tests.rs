@@ -285,3 +285,72 @@ fn self_check_is_quiet() {
     );
     assert!(flagged.len() <= without_allowlist.len());
 }
+
+/// The first look-ups in a process scan the names; later ones, and the self-check, use the
+/// indexes. Both must give the same answers: checked on pseudo-random edits, affixes,
+/// look-alikes and word games of popular names, and on popular names treated as unknown.
+#[test]
+fn scans_and_indexes_agree() {
+    let list = PopularList::parse(POPULAR)
+        .with_allowlist(ALLOWLIST)
+        .unwrap();
+    let ix = list.indexes();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rand = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let alphabet = b"aeiorsnlmpy-0123_";
+    let mut checked = 0;
+    let mut hits = 0;
+    let mut agree = |name: &str, exclude: u32| {
+        let scanned = list.find(name, exclude, None);
+        assert_eq!(scanned, list.find(name, exclude, Some(ix)), "{name}");
+        checked += 1;
+        hits += usize::from(scanned.is_some());
+    };
+    for _ in 0..400 {
+        // Mostly within the fuzzy reach, where most techniques apply.
+        let rank = 1 + if rand(4) == 0 {
+            rand(list.len())
+        } else {
+            rand(REACH_TYPO + 200)
+        };
+        let name = list.name_at(rank).unwrap();
+        let mut edited = name.as_bytes().to_vec();
+        for _ in 0..1 + rand(2) {
+            let p = rand(edited.len() + 1);
+            match rand(4) {
+                0 if p < edited.len() => {
+                    edited.remove(p);
+                }
+                1 if p + 1 < edited.len() => edited.swap(p, p + 1),
+                2 if p < edited.len() => edited[p] = alphabet[rand(alphabet.len())],
+                _ => edited.insert(p, alphabet[rand(alphabet.len())]),
+            }
+        }
+        let mut words: Vec<&str> = name.split('-').collect();
+        words.reverse();
+        for candidate in [
+            String::from_utf8(edited).unwrap(),
+            format!("python-{name}2"),
+            format!("{name}-api"),
+            format!("py{name}"),
+            name.strip_prefix("python-").unwrap_or(name).to_string(),
+            name.replace('-', ""),
+            words.join("-"),
+            name.replace('m', "rn").replace('o', "0"),
+            name.replace('e', "\u{0435}"),
+            format!("{name}s"),
+        ] {
+            agree(&candidate, u32::MAX);
+        }
+        agree(name, rank as u32 - 1);
+    }
+    assert!(
+        checked > 4000 && hits > 500,
+        "{checked} checked, {hits} hits"
+    );
+}

@@ -2,17 +2,18 @@
 //! emits facts. Values are abstract ([`Val`]); anything not known statically is `Unknown` but
 //! still carries its flow tags.
 
+use crate::fxhash::FxHashMap as HashMap;
 use crate::value::{truncate, Val, V};
 use crate::{
-    flow, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet, Options, Origin, Payload,
-    SourceIssue, Step, When,
+    flow, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet, Options, Origin,
+    Payload, SourceIssue, Step, When,
 };
 use ferret_decode::{self as decode, DecodeError};
 use ruff_python_ast::{
     self as ast, visitor, BoolOp, Expr, ExprCall, Number, Operator, PySourceType, Stmt, UnaryOp,
 };
 use ruff_text_size::{Ranged, TextRange};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -26,10 +27,13 @@ pub(crate) struct Budget {
     timed_out: bool,
     decode_exhausted: bool,
     facts: usize,
+    /// Evaluation steps left for folding (comprehensions, map, inlined functions), which run
+    /// without emitting facts; when spent, folding gives up (the walk itself goes on).
+    fold_steps: u64,
 }
 
-const MAX_FACTS: usize = 200_000;
-const MAX_ITEMS: usize = 1_000_000;
+const MAX_FACTS: usize = 1_000_000;
+const MAX_ITEMS: usize = 200_000;
 const MAX_INLINE: u32 = 8;
 
 impl Budget {
@@ -43,6 +47,7 @@ impl Budget {
             timed_out: false,
             decode_exhausted: false,
             facts: 0,
+            fold_steps: 2_000_000,
         }
     }
     fn step(&mut self) -> bool {
@@ -106,7 +111,7 @@ pub(crate) fn analyze_source(
             budget,
             out,
             nested,
-            scopes: vec![HashMap::new()],
+            scopes: vec![HashMap::default()],
             frames: Vec::new(),
             ctx_cache: None,
             emit: true,
@@ -117,10 +122,15 @@ pub(crate) fn analyze_source(
             layer,
             seen_payloads: HashSet::new(),
             exec_payload: None,
+            callee_flows: HashMap::default(),
+            name_flow_cache: HashMap::default(),
+            local_calls: Vec::new(),
         };
+        let first_fact = w.out.facts.len();
         let body = &parsed.syntax().body;
         w.prescan_constants(body);
         w.stmts(body);
+        w.promote_called_functions(first_fact);
         depth_hit = w.depth_hit;
         if w.budget.timed_out && !w.out.issues.iter().any(|i| i.code == "time-budget") {
             w.out.issues.push(SourceIssue {
@@ -198,39 +208,112 @@ struct Walker<'a, 'f> {
     seen_payloads: HashSet<u64>,
     /// Payload scanned by the exec/eval call being applied, for that call's fact.
     exec_payload: Option<u32>,
+    /// Flow tags a callee's result gets from `flow.toml`, computed once per callee.
+    callee_flows: HashMap<String, FlowSet>,
+    name_flow_cache: HashMap<String, FlowSet>,
+    /// Calls of local functions: (calling function or None at top level, called name).
+    local_calls: Vec<(Option<String>, String)>,
 }
 
 const BUILTINS: &[&str] = &[
-    "exec", "eval", "compile", "open", "__import__", "getattr", "setattr", "hasattr", "delattr", "globals",
-    "locals", "vars", "chr", "ord", "bytes", "bytearray", "str", "list", "tuple", "set", "dict", "map",
-    "filter", "reversed", "sorted", "len", "int", "hex", "input", "print", "type", "zip", "range",
-    "enumerate", "iter", "next", "any", "all", "isinstance", "memoryview", "format", "repr", "breakpoint",
-    "execfile", "callable", "object", "super", "abs", "min", "max", "sum", "frozenset", "bin", "oct",
-    "__build_class__", "__loader__", "__spec__",
+    "exec",
+    "eval",
+    "compile",
+    "open",
+    "__import__",
+    "getattr",
+    "setattr",
+    "hasattr",
+    "delattr",
+    "globals",
+    "locals",
+    "vars",
+    "chr",
+    "ord",
+    "bytes",
+    "bytearray",
+    "str",
+    "list",
+    "tuple",
+    "set",
+    "dict",
+    "map",
+    "filter",
+    "reversed",
+    "sorted",
+    "len",
+    "int",
+    "hex",
+    "input",
+    "print",
+    "type",
+    "zip",
+    "range",
+    "enumerate",
+    "iter",
+    "next",
+    "any",
+    "all",
+    "isinstance",
+    "memoryview",
+    "format",
+    "repr",
+    "breakpoint",
+    "execfile",
+    "callable",
+    "object",
+    "super",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "frozenset",
+    "bin",
+    "oct",
+    "__build_class__",
+    "__loader__",
+    "__spec__",
 ];
 
 /// Setuptools/distutils command classes: their methods run during `pip install`.
 fn is_command_base(q: &str) -> bool {
-    const PREFIXES: &[&str] = &["setuptools.command.", "distutils.command.", "wheel.bdist_wheel", "setuptools.Command", "distutils.core.Command", "distutils.cmd.Command"];
-    PREFIXES.iter().any(|p| q.starts_with(p)) || q == "setuptools.command" || q == "distutils.command"
+    const PREFIXES: &[&str] = &[
+        "setuptools.command.",
+        "distutils.command.",
+        "wheel.bdist_wheel",
+        "setuptools.Command",
+        "distutils.core.Command",
+        "distutils.cmd.Command",
+    ];
+    PREFIXES.iter().any(|p| q.starts_with(p))
+        || q == "setuptools.command"
+        || q == "distutils.command"
 }
 
 fn decoder_step(callee: &str) -> Option<Step> {
     Some(match callee {
-        "base64.b64decode" | "base64.standard_b64decode" | "base64.decodebytes" | "base64.decodestring"
-        | "binascii.a2b_base64" | "base64.urlsafe_b64decode" => Step::Base64,
+        "base64.b64decode"
+        | "base64.standard_b64decode"
+        | "base64.decodebytes"
+        | "base64.decodestring"
+        | "binascii.a2b_base64"
+        | "base64.urlsafe_b64decode" => Step::Base64,
         "base64.b32decode" => Step::Base32,
         "base64.b16decode" => Step::Base16,
-        "binascii.a2b_hex" | "binascii.unhexlify" | "builtins.bytes.fromhex" | "builtins.bytearray.fromhex" => Step::Hex,
+        "binascii.a2b_hex"
+        | "binascii.unhexlify"
+        | "builtins.bytes.fromhex"
+        | "builtins.bytearray.fromhex" => Step::Hex,
         "base64.b85decode" => Step::Base85,
         "base64.a85decode" => Step::Ascii85,
         "zlib.decompress" => Step::Zlib,
         "gzip.decompress" => Step::Gzip,
         "bz2.decompress" => Step::Bz2,
         "lzma.decompress" => Step::Lzma,
-        "urllib.parse.unquote" | "urllib.parse.unquote_plus" | "urllib.parse.unquote_to_bytes" | "urllib.unquote" => {
-            Step::Unquote
-        }
+        "urllib.parse.unquote"
+        | "urllib.parse.unquote_plus"
+        | "urllib.parse.unquote_to_bytes"
+        | "urllib.unquote" => Step::Unquote,
         "marshal.loads" => Step::Marshal,
         _ => return None,
     })
@@ -264,8 +347,14 @@ impl<'a, 'f> Walker<'a, 'f> {
         match self.role {
             FileRole::SetupScript | FileRole::Pth => When::Install,
             FileRole::Module => {
-                let in_function = self.frames.iter().any(|f| matches!(f, Frame::Function { .. }));
-                let in_command = self.frames.iter().any(|f| matches!(f, Frame::Class { command: true, .. }));
+                let in_function = self
+                    .frames
+                    .iter()
+                    .any(|f| matches!(f, Frame::Function { .. }));
+                let in_command = self
+                    .frames
+                    .iter()
+                    .any(|f| matches!(f, Frame::Class { command: true, .. }));
                 if in_command {
                     When::Install
                 } else if in_function {
@@ -291,7 +380,10 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         // Contexts repeat locally (the same function, the same call): look back a little only.
         let len = self.out.contexts.len();
-        let id = match self.out.contexts[len.saturating_sub(8)..].iter().rposition(|c| *c == ctx) {
+        let id = match self.out.contexts[len.saturating_sub(8)..]
+            .iter()
+            .rposition(|c| *c == ctx)
+        {
             Some(i) => (len.saturating_sub(8) + i) as u32,
             None => {
                 self.out.contexts.push(ctx);
@@ -323,7 +415,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                     code: "too-many-facts",
                     start: self.base,
                     end: self.base,
-                    detail: format!("more than {MAX_FACTS} facts in one file; the rest was not analysed"),
+                    detail: format!(
+                        "more than {MAX_FACTS} facts in one file; the rest was not analysed"
+                    ),
                     incomplete: true,
                 });
             }
@@ -331,11 +425,22 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         let (start, end, payload) = match &self.nested {
             Some(n) => (n.start, n.end, Some(payload.unwrap_or(n.payload))),
-            None => (self.base + range.start().to_u32(), self.base + range.end().to_u32(), payload),
+            None => (
+                self.base + range.start().to_u32(),
+                self.base + range.end().to_u32(),
+                payload,
+            ),
         };
         let when = self.when();
         let ctx = self.ctx();
-        self.out.facts.push(Fact { kind, start, end, when, ctx, payload });
+        self.out.facts.push(Fact {
+            kind,
+            start,
+            end,
+            when,
+            ctx,
+            payload,
+        });
     }
 
     fn string_fact(&mut self, v: &Val<'a>, range: TextRange) {
@@ -343,9 +448,60 @@ impl<'a, 'f> Walker<'a, 'f> {
             return;
         }
         if let Some(text) = v.as_text() {
-            if !text.is_empty() {
+            // Rules look for URLs, paths, commands and tokens: one or two characters never
+            // make one, and skipping them keeps big files' fact lists small.
+            if text.len() >= 3 {
                 let value = truncate(&text, 64 * 1024);
-                self.fact(FactKind::Str { value, origin: v.origin }, range, None);
+                self.fact(
+                    FactKind::Str {
+                        value,
+                        origin: v.origin,
+                    },
+                    range,
+                    None,
+                );
+            }
+        }
+    }
+
+    /// Code in a function runs at import (or install) when the module calls that function at
+    /// top level, directly or through other local functions: `def steal(): ...` + `steal()`.
+    fn promote_called_functions(&mut self, first_fact: usize) {
+        let mut called: HashSet<String> = HashSet::new();
+        let mut frontier: Vec<String> = self
+            .local_calls
+            .iter()
+            .filter(|(caller, _)| caller.is_none())
+            .map(|(_, f)| f.clone())
+            .collect();
+        while let Some(f) = frontier.pop() {
+            if !called.insert(f.clone()) {
+                continue;
+            }
+            for (caller, callee) in &self.local_calls {
+                if caller.as_deref() == Some(f.as_str()) && !called.contains(callee) {
+                    frontier.push(callee.clone());
+                }
+            }
+        }
+        if called.is_empty() {
+            return;
+        }
+        let at = if self.role == FileRole::Module {
+            When::Import
+        } else {
+            When::Install
+        };
+        for fact in &mut self.out.facts[first_fact..] {
+            if fact.when == When::Runtime {
+                let func = self
+                    .out
+                    .contexts
+                    .get(fact.ctx as usize)
+                    .and_then(|c| c.function.as_deref());
+                if func.is_some_and(|f| called.contains(f)) {
+                    fact.when = at;
+                }
             }
         }
     }
@@ -382,7 +538,9 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
                 let items = v.iter_items(elts.len()).filter(|i| i.len() == elts.len());
                 for (i, t) in elts.iter().enumerate() {
-                    let item = items.as_ref().map_or_else(|| Val::unknown().with_flows(v.flows), |it| it[i].clone());
+                    let item = items
+                        .as_ref()
+                        .map_or_else(|| Val::unknown().with_flows(v.flows), |it| it[i].clone());
                     self.bind(t, item);
                 }
             }
@@ -408,7 +566,14 @@ impl<'a, 'f> Walker<'a, 'f> {
         let emit = std::mem::replace(&mut self.emit, false);
         for s in body.iter().take(10_000) {
             if let Stmt::Assign(a) = s {
-                if matches!(&*a.value, Expr::StringLiteral(_) | Expr::BytesLiteral(_) | Expr::BinOp(_) | Expr::List(_) | Expr::Tuple(_)) {
+                if matches!(
+                    &*a.value,
+                    Expr::StringLiteral(_)
+                        | Expr::BytesLiteral(_)
+                        | Expr::BinOp(_)
+                        | Expr::List(_)
+                        | Expr::Tuple(_)
+                ) {
                     let v = self.eval(&a.value);
                     if v.is_known() {
                         for t in &a.targets {
@@ -463,8 +628,10 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 self.eval_param_defaults(&f.parameters);
                 self.bind_name(f.name.as_str(), Val::new(V::Def(f)));
-                self.push_frame(Frame::Function { name: f.name.to_string() });
-                self.scopes.push(HashMap::new());
+                self.push_frame(Frame::Function {
+                    name: f.name.to_string(),
+                });
+                self.scopes.push(HashMap::default());
                 self.bind_params(&f.parameters);
                 self.stmts(&f.body);
                 self.scopes.pop();
@@ -488,7 +655,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 let command = bases.iter().any(|b| is_command_base(b));
                 self.push_frame(Frame::Class { bases, command });
-                self.scopes.push(HashMap::new());
+                self.scopes.push(HashMap::default());
                 self.stmts(&c.body);
                 self.scopes.pop();
                 self.pop_frame();
@@ -614,7 +781,11 @@ impl<'a, 'f> Walker<'a, 'f> {
                         self.star_imports.push(module.to_string());
                         continue;
                     }
-                    let q = if module.is_empty() { name.to_string() } else { format!("{module}.{name}") };
+                    let q = if module.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{module}.{name}")
+                    };
                     self.fact(FactKind::Import(q.clone()), alias.range(), None);
                     let local = alias.asname.as_ref().map_or(name, |a| a.as_str());
                     self.bind_name(local, Val::name(&q));
@@ -637,7 +808,12 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn eval_param_defaults(&mut self, params: &'a ast::Parameters) {
-        for p in params.posonlyargs.iter().chain(&params.args).chain(&params.kwonlyargs) {
+        for p in params
+            .posonlyargs
+            .iter()
+            .chain(&params.args)
+            .chain(&params.kwonlyargs)
+        {
             if let Some(d) = &p.default {
                 self.eval(d);
             }
@@ -645,7 +821,12 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn bind_params(&mut self, params: &'a ast::Parameters) {
-        for p in params.posonlyargs.iter().chain(&params.args).chain(&params.kwonlyargs) {
+        for p in params
+            .posonlyargs
+            .iter()
+            .chain(&params.args)
+            .chain(&params.kwonlyargs)
+        {
             self.bind_name(p.parameter.name.as_str(), Val::unknown());
         }
         for p in params.vararg.iter().chain(&params.kwarg) {
@@ -656,6 +837,12 @@ impl<'a, 'f> Walker<'a, 'f> {
     // ---- expressions -------------------------------------------------------------------
 
     fn eval(&mut self, e: &'a Expr) -> Val<'a> {
+        if !self.emit {
+            if self.budget.fold_steps == 0 {
+                return Val::unknown();
+            }
+            self.budget.fold_steps -= 1;
+        }
         if !self.enter() {
             return Val::unknown();
         }
@@ -673,13 +860,19 @@ impl<'a, 'f> Walker<'a, 'f> {
                 v
             }
             Expr::BytesLiteral(b) => {
-                let bytes: Vec<u8> = b.value.iter().flat_map(|part| part.value.iter().copied()).collect();
+                let bytes: Vec<u8> = b
+                    .value
+                    .iter()
+                    .flat_map(|part| part.value.iter().copied())
+                    .collect();
                 let v = Val::new(V::Bytes(bytes.into()));
                 self.string_fact(&v, e.range());
                 v
             }
             Expr::NumberLiteral(n) => match &n.value {
-                Number::Int(i) => i.as_i64().map_or_else(Val::unknown, |i| Val::new(V::Int(i))),
+                Number::Int(i) => i
+                    .as_i64()
+                    .map_or_else(Val::unknown, |i| Val::new(V::Int(i))),
                 _ => Val::unknown(),
             },
             Expr::BooleanLiteral(b) => Val::new(V::Bool(b.value)),
@@ -687,8 +880,8 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::FString(f) => self.fstring(f),
             Expr::Name(n) => {
                 let mut v = self.lookup(n.id.as_str());
-                if let Some(q) = v.qualified() {
-                    v.flows |= self.name_flows(q);
+                if let Some(q) = v.qualified().map(str::to_string) {
+                    v.flows |= self.name_flows(&q);
                 }
                 v
             }
@@ -727,7 +920,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                         first_known = Some(v);
                     }
                 }
-                first_known.map_or_else(Val::unknown, |v| v).with_flows(flows)
+                first_known
+                    .map_or_else(Val::unknown, |v| v)
+                    .with_flows(flows)
             }
             Expr::Compare(c) => {
                 let mut flows = self.eval(&c.left).flows;
@@ -745,8 +940,10 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
             Expr::Lambda(l) => {
                 // Walked once for the facts in its body; applied (without facts) where called.
-                self.push_frame(Frame::Function { name: "<lambda>".into() });
-                self.scopes.push(HashMap::new());
+                self.push_frame(Frame::Function {
+                    name: "<lambda>".into(),
+                });
+                self.scopes.push(HashMap::default());
                 if let Some(p) = &l.parameters {
                     self.bind_params(p);
                 }
@@ -793,7 +990,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::SetComp(c) => self.comprehension(&c.elt, &c.generators),
             Expr::Generator(c) => self.comprehension(&c.elt, &c.generators),
             Expr::DictComp(c) => {
-                self.scopes.push(HashMap::new());
+                self.scopes.push(HashMap::default());
                 for g in &c.generators {
                     let it = self.eval(&g.iter);
                     self.bind(&g.target, Val::unknown().with_flows(it.deep_flows()));
@@ -821,12 +1018,27 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 Val::unknown()
             }
-            Expr::TString(_) | Expr::EllipsisLiteral(_) | Expr::IpyEscapeCommand(_) => Val::unknown(),
+            Expr::TString(_) | Expr::EllipsisLiteral(_) | Expr::IpyEscapeCommand(_) => {
+                Val::unknown()
+            }
         }
     }
 
-    fn name_flows(&self, q: &str) -> FlowSet {
-        self.flows.names.iter().filter(|(g, _)| g.matches(q)).fold(0, |f, (_, t)| f | t)
+    fn name_flows(&mut self, q: &str) -> FlowSet {
+        if self.flows.names.is_empty() {
+            return 0;
+        }
+        if let Some(f) = self.name_flow_cache.get(q) {
+            return *f;
+        }
+        let f = self
+            .flows
+            .names
+            .iter()
+            .filter(|(g, _)| g.matches(q))
+            .fold(0, |f, (_, t)| f | t);
+        self.name_flow_cache.insert(q.to_string(), f);
+        f
     }
 
     fn fstring(&mut self, f: &'a ast::ExprFString) -> Val<'a> {
@@ -869,12 +1081,13 @@ impl<'a, 'f> Walker<'a, 'f> {
             V::Name(q) => Val::name(&format!("{q}.{attr}")),
             V::Instance(q) => Val::name(&format!("{q}.{attr}")),
             V::Globals if attr == "__builtins__" => Val::name("builtins"),
+            V::Cipher(_) => Val::name(&format!("cryptography.fernet.Fernet.{attr}")),
             _ => Val::name(&format!("?.{attr}")),
         };
         v.dynamic = base.dynamic || dynamic;
         v.flows = base.flows;
-        if let Some(q) = v.qualified() {
-            v.flows |= self.name_flows(q);
+        if let Some(q) = v.qualified().map(str::to_string) {
+            v.flows |= self.name_flows(&q);
         }
         v
     }
@@ -892,7 +1105,11 @@ impl<'a, 'f> Walker<'a, 'f> {
         let key = idx.as_str().map(str::to_string);
         let mut out = match (&base.v, &key) {
             (V::Globals, Some(k)) => {
-                let mut v = if k == "__builtins__" { Val::name("builtins") } else { self.lookup(k) };
+                let mut v = if k == "__builtins__" {
+                    Val::name("builtins")
+                } else {
+                    self.lookup(k)
+                };
                 v.dynamic = true;
                 v
             }
@@ -911,15 +1128,23 @@ impl<'a, 'f> Walker<'a, 'f> {
                 .find(|(k, _)| same_key(k, &idx))
                 .map_or_else(Val::unknown, |(_, v)| v.clone()),
             (V::Str(s), _) => match idx.as_int() {
-                Some(i) => s.chars().nth(norm_index(i, s.chars().count())).map_or_else(Val::unknown, |c| Val::str(c.encode_utf8(&mut [0; 4]))),
+                Some(i) => s
+                    .chars()
+                    .nth(norm_index(i, s.chars().count()))
+                    .map_or_else(Val::unknown, |c| Val::str(c.encode_utf8(&mut [0; 4]))),
                 None => Val::unknown(),
             },
             (V::Bytes(b), _) => match idx.as_int() {
-                Some(i) => b.get(norm_index(i, b.len())).map_or_else(Val::unknown, |&x| Val::new(V::Int(i64::from(x)))),
+                Some(i) => b
+                    .get(norm_index(i, b.len()))
+                    .map_or_else(Val::unknown, |&x| Val::new(V::Int(i64::from(x)))),
                 None => Val::unknown(),
             },
             (V::List(items), _) => match idx.as_int() {
-                Some(i) => items.get(norm_index(i, items.len())).cloned().unwrap_or_else(Val::unknown),
+                Some(i) => items
+                    .get(norm_index(i, items.len()))
+                    .cloned()
+                    .unwrap_or_else(Val::unknown),
                 None => Val::unknown(),
             },
             _ => Val::unknown(),
@@ -928,7 +1153,13 @@ impl<'a, 'f> Walker<'a, 'f> {
         out
     }
 
-    fn slice(&mut self, base: &Val<'a>, lower: Option<Val<'a>>, upper: Option<Val<'a>>, step: Option<Val<'a>>) -> Val<'a> {
+    fn slice(
+        &mut self,
+        base: &Val<'a>,
+        lower: Option<Val<'a>>,
+        upper: Option<Val<'a>>,
+        step: Option<Val<'a>>,
+    ) -> Val<'a> {
         let int = |v: &Option<Val<'a>>| -> Result<Option<i64>, ()> {
             match v {
                 None => Ok(None),
@@ -951,14 +1182,34 @@ impl<'a, 'f> Walker<'a, 'f> {
         let mut out = match &base.v {
             V::Str(s) => {
                 let chars: Vec<char> = s.chars().collect();
-                Val::str(&pick(chars.len()).into_iter().map(|i| chars[i]).collect::<String>())
+                Val::str(
+                    &pick(chars.len())
+                        .into_iter()
+                        .map(|i| chars[i])
+                        .collect::<String>(),
+                )
             }
-            V::Bytes(b) => Val::new(V::Bytes(pick(b.len()).into_iter().map(|i| b[i]).collect::<Vec<u8>>().into())),
-            V::List(items) => Val::new(V::List(Rc::new(pick(items.len()).into_iter().map(|i| items[i].clone()).collect()))),
+            V::Bytes(b) => Val::new(V::Bytes(
+                pick(b.len())
+                    .into_iter()
+                    .map(|i| b[i])
+                    .collect::<Vec<u8>>()
+                    .into(),
+            )),
+            V::List(items) => Val::new(V::List(Rc::new(
+                pick(items.len())
+                    .into_iter()
+                    .map(|i| items[i].clone())
+                    .collect(),
+            ))),
             _ => return Val::unknown().with_flows(base.flows),
         };
         out.flows = base.flows;
-        out.origin = if base.origin == Origin::Literal { Origin::Folded } else { base.origin };
+        out.origin = base.origin.max(if reverse {
+            Origin::Obfuscated
+        } else {
+            Origin::Folded
+        });
         out.chain = base.chain.clone();
         out.payload_from(base);
         if reverse {
@@ -971,13 +1222,15 @@ impl<'a, 'f> Walker<'a, 'f> {
         let flows = l.flows | r.flows;
         let max = self.budget.max_value;
         let folded = match (&l.v, op, &r.v) {
-            (V::Str(a), Operator::Add, V::Str(b)) if a.len() + b.len() <= max => Some(V::Str(format!("{a}{b}").into())),
+            (V::Str(a), Operator::Add, V::Str(b)) if a.len() + b.len() <= max => {
+                Some(V::Str(format!("{a}{b}").into()))
+            }
             (V::Bytes(a), Operator::Add, V::Bytes(b)) if a.len() + b.len() <= max => {
                 Some(V::Bytes([&a[..], &b[..]].concat().into()))
             }
-            (V::List(a), Operator::Add, V::List(b)) if a.len() + b.len() <= MAX_ITEMS => {
-                Some(V::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())))
-            }
+            (V::List(a), Operator::Add, V::List(b)) if a.len() + b.len() <= MAX_ITEMS => Some(
+                V::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())),
+            ),
             (V::Str(a), Operator::Mult, V::Int(n)) | (V::Int(n), Operator::Mult, V::Str(a))
                 if *n >= 0 && a.len().saturating_mul(*n as usize) <= max =>
             {
@@ -990,8 +1243,12 @@ impl<'a, 'f> Walker<'a, 'f> {
         match folded {
             Some(v) => {
                 let mut out = Val::new(v).with_flows(flows);
-                out.origin = if l.origin == Origin::Decoded || r.origin == Origin::Decoded { Origin::Decoded } else { Origin::Folded };
-                out.chain = if l.chain.len() >= r.chain.len() { l.chain.clone() } else { r.chain.clone() };
+                out.origin = l.origin.max(r.origin).max(Origin::Folded);
+                out.chain = if l.chain.len() >= r.chain.len() {
+                    l.chain.clone()
+                } else {
+                    r.chain.clone()
+                };
                 out.dynamic = l.dynamic || r.dynamic;
                 out
             }
@@ -1000,7 +1257,7 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn comprehension(&mut self, elt: &'a Expr, gens: &'a [ast::Comprehension]) -> Val<'a> {
-        self.scopes.push(HashMap::new());
+        self.scopes.push(HashMap::default());
         // First, walk once for facts, with targets unknown.
         let mut iter_vals = Vec::new();
         for g in gens {
@@ -1012,7 +1269,8 @@ impl<'a, 'f> Walker<'a, 'f> {
             iter_vals.push(it);
         }
         let first = self.eval(elt);
-        let mut result = Val::unknown().with_flows(first.flows | iter_vals.iter().fold(0, |f, v| f | v.deep_flows()));
+        let mut result = Val::unknown()
+            .with_flows(first.flows | iter_vals.iter().fold(0, |f, v| f | v.deep_flows()));
         // Then fold, without facts, when there is one generator over a known iterable.
         if gens.len() == 1 {
             if let Some(items) = iter_vals[0].iter_items(MAX_ITEMS) {
@@ -1048,10 +1306,19 @@ impl<'a, 'f> Walker<'a, 'f> {
                 if ok {
                     let flows = result.flows;
                     result = Val::new(V::List(Rc::new(out))).with_flows(flows);
-                    result.origin = if iter_vals[0].origin == Origin::Decoded { Origin::Decoded } else { Origin::Folded };
+                    let items_origin = match &result.v {
+                        V::List(items) => items
+                            .iter()
+                            .map(|i| i.origin)
+                            .max()
+                            .unwrap_or(Origin::Folded),
+                        _ => Origin::Folded,
+                    };
+                    result.origin = iter_vals[0].origin.max(items_origin).max(Origin::Folded);
                     result.chain = iter_vals[0].chain.clone();
                     if matches!(elt, Expr::BinOp(b) if b.op == Operator::BitXor) {
                         Rc::make_mut(&mut result.chain).push(Step::Xor);
+                        result.origin = result.origin.max(Origin::Obfuscated);
                     }
                 }
             }
@@ -1065,13 +1332,37 @@ impl<'a, 'f> Walker<'a, 'f> {
     #[allow(clippy::too_many_lines)]
     fn call(&mut self, c: &'a ExprCall) -> Val<'a> {
         let (fval, recv, method) = match &*c.func {
-            Expr::Attribute(a) if dotted(&c.func).is_none_or(|k| !self.scopes.iter().any(|s| s.contains_key(&k))) => {
+            Expr::Attribute(a)
+                if dotted(&c.func)
+                    .is_none_or(|k| !self.scopes.iter().any(|s| s.contains_key(&k))) =>
+            {
                 let base = self.eval(&a.value);
                 let f = self.attribute(&base, a.attr.as_str(), false);
                 (f, Some(base), Some(a.attr.as_str()))
             }
             other => (self.eval(other), None, None),
         };
+        if self.emit && self.nested.is_none() {
+            let target = match &fval.v {
+                V::Def(d) => Some(d.name.to_string()),
+                V::Name(q) | V::Instance(q) if q.starts_with("<local>.") => {
+                    Some(q.rsplit('.').next().unwrap_or("").to_string())
+                }
+                _ => None,
+            };
+            if let Some(t) = target {
+                let caller = self.frames.iter().rev().find_map(|f| match f {
+                    Frame::Function { name } => Some(name.clone()),
+                    _ => None,
+                });
+                // Instantiating a local class runs its __init__.
+                if matches!(&fval.v, V::Name(q) if q.starts_with("<local>.") && q.matches('.').count() == 1)
+                {
+                    self.local_calls.push((caller.clone(), "__init__".into()));
+                }
+                self.local_calls.push((caller, t));
+            }
+        }
         let callee = match &fval.v {
             V::Name(q) => q.to_string(),
             V::Def(d) => format!("<local>.{}", d.name),
@@ -1089,7 +1380,8 @@ impl<'a, 'f> Walker<'a, 'f> {
                 args.push(v);
             }
         }
-        let mut kwargs: Vec<(Option<&'a str>, Val<'a>)> = Vec::with_capacity(c.arguments.keywords.len());
+        let mut kwargs: Vec<(Option<&'a str>, Val<'a>)> =
+            Vec::with_capacity(c.arguments.keywords.len());
         for k in &c.arguments.keywords {
             let v = self.eval(&k.value);
             kwargs.push((k.arg.as_ref().map(|a| a.as_str()), v));
@@ -1105,7 +1397,10 @@ impl<'a, 'f> Walker<'a, 'f> {
         self.pop_frame();
 
         let recv_flows = recv.as_ref().map_or(0, |r| r.flows);
-        let arg_flows = args.iter().chain(kwargs.iter().map(|(_, v)| v)).fold(0, |f, v| f | v.deep_flows());
+        let arg_flows = args
+            .iter()
+            .chain(kwargs.iter().map(|(_, v)| v))
+            .fold(0, |f, v| f | v.deep_flows());
         self.exec_payload = None;
         let mut result = self.apply(&callee, &fval, recv.as_ref(), method, &args, &kwargs, c);
         let exec_payload = self.exec_payload.take();
@@ -1132,24 +1427,35 @@ impl<'a, 'f> Walker<'a, 'f> {
                 })
                 .collect();
             let payload = args.first().and_then(|a| a.payload_idx()).or(exec_payload);
-            let fact = CallFact { callee: callee.clone(), dynamic: fval.dynamic, arg_strings, flows: arg_flows | recv_flows, kwargs: kw };
+            let fact = CallFact {
+                callee: callee.clone(),
+                dynamic: fval.dynamic,
+                arg_strings,
+                flows: arg_flows | recv_flows,
+                kwargs: kw,
+            };
             self.fact(FactKind::Call(fact), c.range(), payload);
         }
 
         result.flows |= arg_flows | recv_flows;
         self.track_files(&callee, method, recv.as_ref(), c, &mut result, arg_flows);
-        for (g, tag) in &self.flows.calls {
-            if g.matches(&callee) {
-                result.flows |= tag;
-            }
-        }
+        let flows_cfg = self.flows;
+        result.flows |= *self.callee_flows.entry(callee.clone()).or_insert_with(|| {
+            flows_cfg
+                .calls
+                .iter()
+                .filter(|(g, _)| g.matches(&callee))
+                .fold(0, |f, (_, t)| f | t)
+        });
         if let Some(set) = &self.flows.secret_paths {
             let mut strings = Vec::new();
             let mut room = 16;
             for v in &args {
                 v.collect_strings(&mut strings, &mut room);
             }
-            if !strings.is_empty() && (strings.iter().any(|s| set.is_match(s)) || set.is_match(&strings.join("/"))) {
+            if !strings.is_empty()
+                && (strings.iter().any(|s| set.is_match(s)) || set.is_match(&strings.join("/")))
+            {
                 result.flows |= flow::SECRET;
             }
         }
@@ -1158,7 +1464,15 @@ impl<'a, 'f> Walker<'a, 'f> {
 
     /// Downloaded or decoded data written to a file taints the variable naming that file, so a
     /// later `chmod`/`Popen` of it carries the data's flow.
-    fn track_files(&mut self, callee: &str, method: Option<&str>, recv: Option<&Val<'a>>, c: &'a ExprCall, result: &mut Val<'a>, arg_flows: FlowSet) {
+    fn track_files(
+        &mut self,
+        callee: &str,
+        method: Option<&str>,
+        recv: Option<&Val<'a>>,
+        c: &'a ExprCall,
+        result: &mut Val<'a>,
+        arg_flows: FlowSet,
+    ) {
         let arg_key = |i: usize| c.arguments.args.get(i).and_then(dotted);
         match callee {
             "builtins.open" | "io.open" | "codecs.open" => result.handle = arg_key(0).map(Rc::from),
@@ -1169,7 +1483,9 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
             _ => {}
         }
-        if matches!(method, Some("write" | "writelines")) && arg_flows & (flow::NETWORK | flow::DECODED) != 0 {
+        if matches!(method, Some("write" | "writelines"))
+            && arg_flows & (flow::NETWORK | flow::DECODED) != 0
+        {
             if let Some(key) = recv.and_then(|r| r.handle.clone()) {
                 self.taint(&key, arg_flows & (flow::NETWORK | flow::DECODED));
             }
@@ -1185,7 +1501,9 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn source_text(&self, r: TextRange) -> &'a str {
-        self.text.get(r.start().to_usize()..r.end().to_usize()).unwrap_or("")
+        self.text
+            .get(r.start().to_usize()..r.end().to_usize())
+            .unwrap_or("")
     }
 
     #[allow(clippy::too_many_arguments, clippy::too_many_lines)]
@@ -1200,12 +1518,35 @@ impl<'a, 'f> Walker<'a, 'f> {
         c: &'a ExprCall,
     ) -> Val<'a> {
         let arg = |i: usize| args.get(i);
-        let kw = |name: &str| kwargs.iter().find(|(n, _)| *n == Some(name)).map(|(_, v)| v);
+        let kw = |name: &str| {
+            kwargs
+                .iter()
+                .find(|(n, _)| *n == Some(name))
+                .map(|(_, v)| v)
+        };
         // User-defined decoders: apply lambdas and small functions to known arguments.
         match &fval.v {
             V::Lambda(l) => return self.inline_lambda(l, args),
             V::Def(d) => return self.inline_def(d, args),
             _ => {}
+        }
+        if let (
+            Some(Val {
+                v: V::Cipher(key), ..
+            }),
+            Some("decrypt"),
+        ) = (recv, method)
+        {
+            let key = key.clone();
+            return match arg(0) {
+                Some(token) => self.decode_fernet(&key, token, c),
+                None => Val::unknown().with_flows(flow::DECODED),
+            };
+        }
+        if callee == "fernet.Fernet" || callee.ends_with("fernet.Fernet") {
+            if let Some(k) = arg(0).and_then(Val::as_bytes) {
+                return Val::new(V::Cipher(k.into()));
+            }
         }
         // Methods on constants.
         if let (Some(r), Some(m)) = (recv, method) {
@@ -1237,13 +1578,21 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 _ => Val::unknown(),
             },
-            "builtins.globals" | "builtins.locals" | "builtins.vars" if args.is_empty() => Val::new(V::Globals),
+            "builtins.globals" | "builtins.locals" | "builtins.vars" if args.is_empty() => {
+                Val::new(V::Globals)
+            }
             "builtins.chr" => match arg(0).and_then(Val::as_int) {
-                Some(i) => char::from_u32(i as u32).map_or_else(Val::unknown, |ch| folded(V::Str(ch.to_string().into()))),
+                Some(i) => char::from_u32(i as u32).map_or_else(Val::unknown, |ch| {
+                    let mut v = folded(V::Str(ch.to_string().into()));
+                    v.origin = Origin::Obfuscated;
+                    v
+                }),
                 None => Val::unknown(),
             },
             "builtins.ord" => match arg(0).and_then(Val::as_text) {
-                Some(s) if s.chars().count() == 1 => Val::new(V::Int(i64::from(s.chars().next().map_or(0, |c| c as u32)))),
+                Some(s) if s.chars().count() == 1 => {
+                    Val::new(V::Int(i64::from(s.chars().next().map_or(0, |c| c as u32))))
+                }
                 _ => match arg(0).map(|a| &a.v) {
                     Some(V::Bytes(b)) if b.len() == 1 => Val::new(V::Int(i64::from(b[0]))),
                     _ => Val::unknown(),
@@ -1255,14 +1604,24 @@ impl<'a, 'f> Walker<'a, 'f> {
                     let mut out = match &a.v {
                         V::Bytes(_) => a.clone(),
                         V::Str(s) => Val::new(V::Bytes(s.as_bytes().into())),
-                        V::List(items) => match items.iter().map(|i| i.as_int().and_then(|x| u8::try_from(x).ok())).collect::<Option<Vec<u8>>>() {
+                        V::List(items) => match items
+                            .iter()
+                            .map(|i| i.as_int().and_then(|x| u8::try_from(x).ok()))
+                            .collect::<Option<Vec<u8>>>()
+                        {
                             Some(b) => Val::new(V::Bytes(b.into())),
                             None => Val::unknown(),
                         },
                         _ => Val::unknown(),
                     };
                     if out.is_known() {
-                        out.origin = if a.origin == Origin::Decoded { Origin::Decoded } else { Origin::Folded };
+                        // Bytes spelled out as integers are text kept out of sight.
+                        let spelled = if matches!(a.v, V::List(_)) {
+                            Origin::Obfuscated
+                        } else {
+                            Origin::Folded
+                        };
+                        out.origin = a.origin.max(spelled);
                         out.chain = a.chain.clone();
                         out.payload_from(a);
                     }
@@ -1276,10 +1635,13 @@ impl<'a, 'f> Walker<'a, 'f> {
                     v.v = V::Str(String::from_utf8_lossy(a.as_bytes().unwrap_or_default()).into());
                     v
                 }
-                Some(a) => a.as_int().map_or_else(Val::unknown, |i| folded(V::Str(i.to_string().into()))),
+                Some(a) => a
+                    .as_int()
+                    .map_or_else(Val::unknown, |i| folded(V::Str(i.to_string().into()))),
                 None => Val::str(""),
             },
-            "builtins.list" | "builtins.tuple" | "builtins.set" | "builtins.sorted" | "builtins.reversed" => {
+            "builtins.list" | "builtins.tuple" | "builtins.set" | "builtins.sorted"
+            | "builtins.reversed" => {
                 match arg(0).and_then(|a| a.iter_items(MAX_ITEMS).map(|items| (a, items))) {
                     Some((a, mut items)) => {
                         if callee == "builtins.reversed" {
@@ -1309,14 +1671,25 @@ impl<'a, 'f> Walker<'a, 'f> {
                         out.push(v);
                     }
                     self.emit = emit;
-                    if ok { folded(V::List(Rc::new(out))) } else { Val::unknown() }
+                    if ok {
+                        let origin = out
+                            .iter()
+                            .map(|i| i.origin)
+                            .fold(Origin::Folded, Origin::max);
+                        let mut v = folded(V::List(Rc::new(out)));
+                        v.origin = origin;
+                        v
+                    } else {
+                        Val::unknown()
+                    }
                 }
                 _ => Val::unknown(),
             },
             "builtins.int" => match (arg(0), arg(1).and_then(Val::as_int)) {
                 (Some(a), base) => match (&a.v, base) {
                     (V::Int(i), None) => Val::new(V::Int(*i)),
-                    (V::Str(s), b) => i64::from_str_radix(s.trim(), b.unwrap_or(10) as u32).map_or_else(|_| Val::unknown(), |i| Val::new(V::Int(i))),
+                    (V::Str(s), b) => i64::from_str_radix(s.trim(), b.unwrap_or(10) as u32)
+                        .map_or_else(|_| Val::unknown(), |i| Val::new(V::Int(i))),
                     _ => Val::unknown(),
                 },
                 _ => Val::new(V::Int(0)),
@@ -1336,13 +1709,19 @@ impl<'a, 'f> Walker<'a, 'f> {
                     _ => Val::unknown(),
                 }
             }
-            "builtins.str.maketrans" => match (arg(0).and_then(Val::as_str), arg(1).and_then(Val::as_str)) {
-                (Some(a), Some(b)) if a.chars().count() == b.chars().count() => {
-                    let items = a.chars().zip(b.chars()).map(|(x, y)| (Val::new(V::Int(x as i64)), Val::new(V::Int(y as i64)))).collect();
-                    Val::new(V::Dict(Rc::new(items)))
+            "builtins.str.maketrans" => {
+                match (arg(0).and_then(Val::as_str), arg(1).and_then(Val::as_str)) {
+                    (Some(a), Some(b)) if a.chars().count() == b.chars().count() => {
+                        let items = a
+                            .chars()
+                            .zip(b.chars())
+                            .map(|(x, y)| (Val::new(V::Int(x as i64)), Val::new(V::Int(y as i64))))
+                            .collect();
+                        Val::new(V::Dict(Rc::new(items)))
+                    }
+                    _ => Val::unknown(),
                 }
-                _ => Val::unknown(),
-            },
+            }
             "builtins.compile" => arg(0).cloned().map_or_else(Val::unknown, |a| {
                 self.exec_sink(&a, c);
                 a
@@ -1354,18 +1733,26 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Val::unknown()
             }
             "codecs.decode" | "codecs.encode" => {
-                let codec = arg(1).or_else(|| kw("encoding")).and_then(Val::as_str).unwrap_or("utf-8").to_string();
+                let codec = arg(1)
+                    .or_else(|| kw("encoding"))
+                    .and_then(Val::as_str)
+                    .unwrap_or("utf-8")
+                    .to_string();
                 match (arg(0), codec_step(&codec)) {
                     (Some(a), Some(step)) => self.decode(a, step, c),
                     (Some(a), None) if callee == "codecs.decode" && matches!(a.v, V::Bytes(_)) => {
                         let mut v = a.clone();
-                        v.v = V::Str(String::from_utf8_lossy(a.as_bytes().unwrap_or_default()).into());
+                        v.v = V::Str(
+                            String::from_utf8_lossy(a.as_bytes().unwrap_or_default()).into(),
+                        );
                         v
                     }
                     _ => Val::unknown(),
                 }
             }
-            "base64.b64decode" if kw("altchars").is_some() || args.len() > 1 => Val::unknown().with_flows(flow::DECODED),
+            "base64.b64decode" if kw("altchars").is_some() || args.len() > 1 => {
+                Val::unknown().with_flows(flow::DECODED)
+            }
             "base64.urlsafe_b64decode" => match arg(0) {
                 Some(a) => self.decode_with(a, Step::Base64, true, c),
                 None => Val::unknown(),
@@ -1403,29 +1790,38 @@ impl<'a, 'f> Walker<'a, 'f> {
         let keep = |mut v: Val<'a>| {
             v.flows |= r.flows;
             v.chain = r.chain.clone();
-            v.origin = if r.origin == Origin::Decoded { Origin::Decoded } else { Origin::Folded };
+            v.origin = r.origin.max(Origin::Folded);
             v.payload_from(r);
             v
         };
         match (&r.v, m) {
-            (V::Str(sep), "join") => match arg(0).and_then(|a| a.iter_items(MAX_ITEMS).map(|i| (a, i))) {
-                Some((a, items)) => {
-                    let parts: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(str::to_string)).collect();
-                    match parts {
-                        Some(p) if p.iter().map(String::len).sum::<usize>() <= self.budget.max_value => {
-                            let mut v = keep(Val::str(&p.join(sep)));
-                            v.chain = a.chain.clone();
-                            v.flows |= a.deep_flows();
-                            if a.origin == Origin::Decoded {
-                                v.origin = Origin::Decoded;
+            (V::Str(sep), "join") => {
+                match arg(0).and_then(|a| a.iter_items(MAX_ITEMS).map(|i| (a, i))) {
+                    Some((a, items)) => {
+                        let parts: Option<Vec<String>> = items
+                            .iter()
+                            .map(|i| i.as_str().map(str::to_string))
+                            .collect();
+                        match parts {
+                            Some(p)
+                                if p.iter().map(String::len).sum::<usize>()
+                                    <= self.budget.max_value =>
+                            {
+                                let mut v = keep(Val::str(&p.join(sep)));
+                                v.chain = a.chain.clone();
+                                v.flows |= a.deep_flows();
+                                v.origin = items
+                                    .iter()
+                                    .map(|i| i.origin)
+                                    .fold(v.origin.max(a.origin), Origin::max);
+                                v
                             }
-                            v
+                            _ => Val::unknown(),
                         }
-                        _ => Val::unknown(),
                     }
+                    None => Val::unknown(),
                 }
-                None => Val::unknown(),
-            },
+            }
             (V::Bytes(sep), "join") => match arg(0).and_then(|a| a.iter_items(MAX_ITEMS)) {
                 Some(items) => {
                     let parts: Option<Vec<Vec<u8>>> = items
@@ -1435,7 +1831,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                             _ => None,
                         })
                         .collect();
-                    parts.map_or_else(Val::unknown, |p| keep(Val::new(V::Bytes(p.join(&sep[..]).into()))))
+                    parts.map_or_else(Val::unknown, |p| {
+                        keep(Val::new(V::Bytes(p.join(&sep[..]).into())))
+                    })
                 }
                 None => Val::unknown(),
             },
@@ -1444,10 +1842,17 @@ impl<'a, 'f> Walker<'a, 'f> {
                 match codec_step(&codec) {
                     Some(step) => self.decode(r, step, c),
                     None => {
-                        let text = if codec.to_ascii_lowercase().contains("utf-16") || codec.to_ascii_lowercase().contains("utf16") {
+                        let text = if codec.to_ascii_lowercase().contains("utf-16")
+                            || codec.to_ascii_lowercase().contains("utf16")
+                        {
                             let units = b.chunks_exact(2).map(|x| u16::from_le_bytes([x[0], x[1]]));
-                            char::decode_utf16(units).map(|c| c.unwrap_or('\u{FFFD}')).collect()
-                        } else if matches!(codec.to_ascii_lowercase().as_str(), "latin-1" | "latin1" | "iso-8859-1") {
+                            char::decode_utf16(units)
+                                .map(|c| c.unwrap_or('\u{FFFD}'))
+                                .collect()
+                        } else if matches!(
+                            codec.to_ascii_lowercase().as_str(),
+                            "latin-1" | "latin1" | "iso-8859-1"
+                        ) {
                             b.iter().map(|&x| x as char).collect()
                         } else {
                             String::from_utf8_lossy(b).into_owned()
@@ -1460,12 +1865,24 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Some(Step::Rot13) => self.decode(r, Step::Rot13, c),
                 _ => keep(Val::new(V::Bytes(s.as_bytes().into()))),
             },
-            (V::Str(s), "replace") => match (arg(0).and_then(Val::as_str), arg(1).and_then(Val::as_str)) {
-                (Some(a), Some(b)) if !a.is_empty() && s.len().saturating_mul(b.len().max(1)) <= self.budget.max_value => keep(Val::str(&s.replace(a, b))),
-                _ => Val::unknown(),
-            },
-            (V::Bytes(s), "replace") => match (arg(0).and_then(Val::as_bytes), arg(1).and_then(Val::as_bytes)) {
-                (Some(a), Some(b)) if !a.is_empty() => keep(Val::new(V::Bytes(bytes_replace(s, a, b).into()))),
+            (V::Str(s), "replace") => {
+                match (arg(0).and_then(Val::as_str), arg(1).and_then(Val::as_str)) {
+                    (Some(a), Some(b))
+                        if !a.is_empty()
+                            && s.len().saturating_mul(b.len().max(1)) <= self.budget.max_value =>
+                    {
+                        keep(Val::str(&s.replace(a, b)))
+                    }
+                    _ => Val::unknown(),
+                }
+            }
+            (V::Bytes(s), "replace") => match (
+                arg(0).and_then(Val::as_bytes),
+                arg(1).and_then(Val::as_bytes),
+            ) {
+                (Some(a), Some(b)) if !a.is_empty() => {
+                    keep(Val::new(V::Bytes(bytes_replace(s, a, b).into())))
+                }
                 _ => Val::unknown(),
             },
             (V::Str(s), "translate") => match arg(0).map(|a| &a.v) {
@@ -1490,7 +1907,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                             None => Some(ch.to_string()),
                         })
                         .collect();
-                    keep(Val::str(&out))
+                    let mut v = keep(Val::str(&out));
+                    v.origin = v.origin.max(Origin::Obfuscated);
+                    v
                 }
                 _ => Val::unknown(),
             },
@@ -1500,7 +1919,9 @@ impl<'a, 'f> Walker<'a, 'f> {
             (V::Str(s), "lstrip") => keep(Val::str(s.trim_start())),
             (V::Str(s), "rstrip") => keep(Val::str(s.trim_end())),
             (V::Bytes(b), "strip") => keep(Val::new(V::Bytes(b.trim_ascii().into()))),
-            (V::Bytes(b), "hex") => keep(Val::str(&b.iter().map(|x| format!("{x:02x}")).collect::<String>())),
+            (V::Bytes(b), "hex") => keep(Val::str(
+                &b.iter().map(|x| format!("{x:02x}")).collect::<String>(),
+            )),
             (V::Str(s), "split") => {
                 let parts: Vec<Val<'a>> = match arg(0).and_then(Val::as_str) {
                     Some(sep) if !sep.is_empty() => s.split(sep).map(Val::str).collect(),
@@ -1514,7 +1935,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                 let mut next = 0usize;
                 while let Some(i) = rest.find('{') {
                     out.push_str(&rest[..i]);
-                    let Some(j) = rest[i..].find('}') else { return Val::unknown() };
+                    let Some(j) = rest[i..].find('}') else {
+                        return Val::unknown();
+                    };
                     let spec = &rest[i + 1..i + j];
                     // `{0!r}` / `{:>4}`: keep the field, honour !r for strings.
                     let (field, repr) = match spec.split_once('!') {
@@ -1543,7 +1966,10 @@ impl<'a, 'f> Walker<'a, 'f> {
                 v
             }
             (V::Dict(items), "get") => match arg(0) {
-                Some(k) => items.iter().find(|(kk, _)| same_key(kk, k)).map_or_else(|| arg(1).cloned().unwrap_or_else(Val::unknown), |(_, v)| v.clone()),
+                Some(k) => items.iter().find(|(kk, _)| same_key(kk, k)).map_or_else(
+                    || arg(1).cloned().unwrap_or_else(Val::unknown),
+                    |(_, v)| v.clone(),
+                ),
                 None => Val::unknown(),
             },
             _ => Val::unknown().with_flows(r.flows),
@@ -1556,10 +1982,13 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         self.inline_depth += 1;
         let emit = std::mem::replace(&mut self.emit, false);
-        let mut scope = HashMap::new();
+        let mut scope = HashMap::default();
         if let Some(p) = &l.parameters {
             for (i, param) in p.posonlyargs.iter().chain(&p.args).enumerate() {
-                scope.insert(param.parameter.name.to_string(), args.get(i).cloned().unwrap_or_else(Val::unknown));
+                scope.insert(
+                    param.parameter.name.to_string(),
+                    args.get(i).cloned().unwrap_or_else(Val::unknown),
+                );
             }
         }
         self.scopes.push(scope);
@@ -1577,9 +2006,18 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         self.inline_depth += 1;
         let emit = std::mem::replace(&mut self.emit, false);
-        let mut scope = HashMap::new();
-        for (i, param) in d.parameters.posonlyargs.iter().chain(&d.parameters.args).enumerate() {
-            scope.insert(param.parameter.name.to_string(), args.get(i).cloned().unwrap_or_else(Val::unknown));
+        let mut scope = HashMap::default();
+        for (i, param) in d
+            .parameters
+            .posonlyargs
+            .iter()
+            .chain(&d.parameters.args)
+            .enumerate()
+        {
+            scope.insert(
+                param.parameter.name.to_string(),
+                args.get(i).cloned().unwrap_or_else(Val::unknown),
+            );
         }
         self.scopes.push(scope);
         let mut result = Val::unknown();
@@ -1614,18 +2052,51 @@ impl<'a, 'f> Walker<'a, 'f> {
 
     // ---- decoding ----------------------------------------------------------------------
 
+    fn decode_fernet(&mut self, key: &[u8], token: &Val<'a>, c: &'a ExprCall) -> Val<'a> {
+        let key = key.to_vec();
+        self.decode_step(token, Step::Fernet, c, move |data, cap| {
+            decode::fernet(&key, data, cap)
+        })
+    }
+
     fn decode(&mut self, input: &Val<'a>, step: Step, c: &'a ExprCall) -> Val<'a> {
         self.decode_with(input, step, false, c)
     }
 
-    fn decode_with(&mut self, input: &Val<'a>, step: Step, urlsafe: bool, c: &'a ExprCall) -> Val<'a> {
-        let unknown = Val::unknown().with_flows(input.flows | flow::DECODED);
-        let Some(data) = input.as_bytes() else { return unknown };
-        if self.budget.decode_exhausted {
-            return unknown;
+    fn decode_with(
+        &mut self,
+        input: &Val<'a>,
+        step: Step,
+        urlsafe: bool,
+        c: &'a ExprCall,
+    ) -> Val<'a> {
+        if step == Step::Marshal {
+            let unknown = Val::unknown().with_flows(input.flows | flow::DECODED);
+            let Some(data) = input.as_bytes() else {
+                return unknown;
+            };
+            let mut chain = (*input.chain).clone();
+            chain.push(Step::Marshal);
+            let idx = self.record_payload(&chain, data, false);
+            // Names and constants inside the code object are readable: rules see them.
+            for run in printable_runs(data, 4).into_iter().take(256) {
+                let value = truncate(&run, 4096);
+                self.fact(
+                    FactKind::Str {
+                        value,
+                        origin: Origin::Decoded,
+                    },
+                    c.range(),
+                    Some(idx),
+                );
+            }
+            let mut v = Val::new(V::Code).with_flows(input.flows | flow::DECODED);
+            v.origin = Origin::Decoded;
+            v.chain = Rc::new(chain);
+            v.set_payload(idx);
+            return v;
         }
-        let cap = self.budget.max_value.min(self.budget.max_decoded.saturating_sub(self.budget.decoded));
-        let res = match step {
+        self.decode_step(input, step, c, move |data, cap| match step {
             Step::Base64 => decode::base64(data, urlsafe, cap),
             Step::Base32 => decode::base32(data, cap),
             Step::Base16 | Step::Hex => decode::hex(data, cap),
@@ -1637,23 +2108,31 @@ impl<'a, 'f> Walker<'a, 'f> {
             Step::Lzma => decode::lzma(data, cap),
             Step::Rot13 => Ok(decode::rot13(&String::from_utf8_lossy(data)).into_bytes()),
             Step::Unquote => Ok(decode::unquote(data)),
-            Step::Marshal => {
-                let mut chain = (*input.chain).clone();
-                chain.push(Step::Marshal);
-                let idx = self.record_payload(&chain, data, false);
-                // Names and constants inside the code object are readable: rules see them.
-                for run in printable_runs(data, 4).into_iter().take(256) {
-                    let value = truncate(&run, 4096);
-                    self.fact(FactKind::Str { value, origin: Origin::Decoded }, c.range(), Some(idx));
-                }
-                let mut v = Val::new(V::Code).with_flows(input.flows | flow::DECODED);
-                v.origin = Origin::Decoded;
-                v.chain = Rc::new(chain);
-                v.set_payload(idx);
-                return v;
-            }
-            Step::Reverse | Step::Xor | Step::Fernet => return unknown,
+            Step::Reverse | Step::Xor | Step::Fernet | Step::Marshal => Err(DecodeError::Invalid),
+        })
+    }
+
+    /// Runs one decoder on a known value, within the file's decoding budget; decoded Python is
+    /// scanned as source, other decoded text becomes a string fact.
+    fn decode_step(
+        &mut self,
+        input: &Val<'a>,
+        step: Step,
+        c: &'a ExprCall,
+        run: impl FnOnce(&[u8], usize) -> decode::Result<Vec<u8>>,
+    ) -> Val<'a> {
+        let unknown = Val::unknown().with_flows(input.flows | flow::DECODED);
+        let Some(data) = input.as_bytes() else {
+            return unknown;
         };
+        if self.budget.decode_exhausted {
+            return unknown;
+        }
+        let cap = self
+            .budget
+            .max_value
+            .min(self.budget.max_decoded.saturating_sub(self.budget.decoded));
+        let res = run(data, cap);
         let out = match res {
             Ok(out) => out,
             Err(DecodeError::TooLarge) => {
@@ -1673,7 +2152,9 @@ impl<'a, 'f> Walker<'a, 'f> {
         let mut chain = (*input.chain).clone();
         chain.push(step);
         let text_like = std::str::from_utf8(&out).is_ok();
-        let mut v = if step == Step::Rot13 || (text_like && matches!(input.v, V::Str(_)) && step == Step::Unquote) {
+        let mut v = if step == Step::Rot13
+            || (text_like && matches!(input.v, V::Str(_)) && step == Step::Unquote)
+        {
             Val::new(V::Str(String::from_utf8_lossy(&out).into()))
         } else {
             Val::new(V::Bytes(out.into()))
@@ -1717,10 +2198,19 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn record_payload(&mut self, chain: &[Step], data: &[u8], python: bool) -> u32 {
-        let prefix = self.nested.as_ref().map(|n| n.chain.clone()).unwrap_or_default();
+        let prefix = self
+            .nested
+            .as_ref()
+            .map(|n| n.chain.clone())
+            .unwrap_or_default();
         let full: Vec<Step> = prefix.into_iter().chain(chain.iter().copied()).collect();
         let preview_src = &data[..data.len().min(2048)];
-        let preview = if python || std::str::from_utf8(preview_src).is_ok() || String::from_utf8_lossy(preview_src).chars().all(|c| c != '\u{FFFD}') {
+        let preview = if python
+            || std::str::from_utf8(preview_src).is_ok()
+            || String::from_utf8_lossy(preview_src)
+                .chars()
+                .all(|c| c != '\u{FFFD}')
+        {
             String::from_utf8_lossy(preview_src).into_owned()
         } else {
             format!("<{} bytes of binary data>", data.len())
@@ -1735,7 +2225,13 @@ impl<'a, 'f> Walker<'a, 'f> {
         } else {
             preview
         };
-        self.out.payloads.push(Payload { chain: full, bytes: data.len(), python, preview, layer: self.layer + 1 });
+        self.out.payloads.push(Payload {
+            chain: full,
+            bytes: data.len(),
+            python,
+            preview,
+            layer: self.layer + 1,
+        });
         (self.out.payloads.len() - 1) as u32
     }
 
@@ -1753,7 +2249,10 @@ impl<'a, 'f> Walker<'a, 'f> {
                 code: "decode-depth",
                 start,
                 end,
-                detail: format!("more than {} layers of decoded code; not followed further", self.opts.max_layers),
+                detail: format!(
+                    "more than {} layers of decoded code; not followed further",
+                    self.opts.max_layers
+                ),
                 incomplete: true,
             });
             return None;
@@ -1762,8 +2261,24 @@ impl<'a, 'f> Walker<'a, 'f> {
         let idx = self.record_payload(chain, data, true);
         let (start, end) = self.abs(range);
         let full_chain = self.out.payloads[idx as usize].chain.clone();
-        let nested = Nested { start, end, when: self.when(), payload: idx, layer: self.layer + 1, chain: full_chain };
-        analyze_source(&text, 0, self.role, self.flows, self.opts, self.budget, self.out, Some(nested));
+        let nested = Nested {
+            start,
+            end,
+            when: self.when(),
+            payload: idx,
+            layer: self.layer + 1,
+            chain: full_chain,
+        };
+        analyze_source(
+            &text,
+            0,
+            self.role,
+            self.flows,
+            self.opts,
+            self.budget,
+            self.out,
+            Some(nested),
+        );
         Some(idx)
     }
 }
@@ -1901,7 +2416,10 @@ fn percent_format(fmt: &str, args: &Val<'_>) -> Option<String> {
 
 /// Runs of printable ASCII at least `min` long (names and constants inside bytecode).
 fn printable_runs(data: &[u8], min: usize) -> Vec<String> {
-    data.split(|b| !(0x20..0x7f).contains(b)).filter(|r| r.len() >= min).map(|r| String::from_utf8_lossy(r).into_owned()).collect()
+    data.split(|b| !(0x20..0x7f).contains(b))
+        .filter(|r| r.len() >= min)
+        .map(|r| String::from_utf8_lossy(r).into_owned())
+        .collect()
 }
 
 fn bytes_replace(s: &[u8], a: &[u8], b: &[u8]) -> Vec<u8> {

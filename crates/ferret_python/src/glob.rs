@@ -11,7 +11,10 @@ impl Glob {
     pub fn new(pattern: &str) -> Self {
         // `**/` (any directory depth, including none) reads naturally in path globs.
         let normalized = pattern.replace("**/", "*").replace("**", "*");
-        Self { pattern: pattern.to_string(), parts: normalized.split('*').map(str::to_string).collect() }
+        Self {
+            pattern: pattern.to_string(),
+            parts: normalized.split('*').map(str::to_string).collect(),
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -24,7 +27,10 @@ impl Glob {
             return s == parts[0];
         }
         let (first, last) = (&parts[0], &parts[parts.len() - 1]);
-        if !s.starts_with(first.as_str()) || s.len() < first.len() + last.len() || !s.ends_with(last.as_str()) {
+        if !s.starts_with(first.as_str())
+            || s.len() < first.len() + last.len()
+            || !s.ends_with(last.as_str())
+        {
             return false;
         }
         let mut rest = &s[first.len()..s.len() - last.len()];

@@ -10,6 +10,7 @@
 //! trees are walked and dropped on a stack sized for them (see [`parse`]).
 
 mod eval;
+mod fxhash;
 mod glob;
 mod source;
 mod value;
@@ -70,11 +71,17 @@ pub enum FileRole {
     Pth,
 }
 
-/// How a string value came to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a string value came to be, from plainest to most hidden (values combine to the max).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Origin {
+    /// Written as is in the source.
     Literal,
+    /// Computed from literals by ordinary means: concatenation, formatting, joins of words.
     Folded,
+    /// Computed character by character: `chr()` codes, reversal, XOR, translation tables,
+    /// `bytes([...])` — ways to keep text out of sight that ordinary code has little use for.
+    Obfuscated,
+    /// Recovered by a decoder (base64, zlib, hex, ...).
     Decoded,
 }
 
@@ -83,6 +90,7 @@ impl Origin {
         match self {
             Self::Literal => "literal",
             Self::Folded => "folded",
+            Self::Obfuscated => "obfuscated",
             Self::Decoded => "decoded",
         }
     }
@@ -199,13 +207,20 @@ impl Default for Options {
 /// Analyses one Python file.
 pub fn analyze(bytes: &[u8], role: FileRole, flows: &FlowConfig, opts: &Options) -> Facts {
     let (text, mut issues) = decode_source(bytes);
-    let mut facts = Facts { issues: Vec::new(), ..Facts::default() };
+    let mut facts = Facts {
+        issues: Vec::new(),
+        ..Facts::default()
+    };
     if text.len() > opts.max_parse_bytes {
         issues.push(SourceIssue {
             code: "file-too-large",
             start: 0,
             end: 0,
-            detail: format!("{} bytes of source is over the {}-byte parse limit", text.len(), opts.max_parse_bytes),
+            detail: format!(
+                "{} bytes of source is over the {}-byte parse limit",
+                text.len(),
+                opts.max_parse_bytes
+            ),
             incomplete: true,
         });
         facts.text = text;
@@ -221,7 +236,16 @@ pub fn analyze(bytes: &[u8], role: FileRole, flows: &FlowConfig, opts: &Options)
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim_start();
             if trimmed.starts_with("import ") || trimmed.starts_with("import\t") {
-                eval::analyze_source(line, offset, role, flows, opts, &mut budget, &mut facts, None);
+                eval::analyze_source(
+                    line,
+                    offset,
+                    role,
+                    flows,
+                    opts,
+                    &mut budget,
+                    &mut facts,
+                    None,
+                );
             }
             offset += line.len() as u32;
         }
@@ -250,14 +274,20 @@ impl LineIndex {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1] as usize;
         let end = (offset as usize).min(text.len());
-        let col = text.get(start..end).map_or(end - start, |s| s.chars().count());
+        let col = text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count());
         (line as u32, col as u32 + 1)
     }
     /// The text of a 1-based line, without its newline.
     pub fn line_text<'t>(&self, text: &'t str, line: u32) -> &'t str {
         let i = (line as usize).saturating_sub(1);
-        let Some(&start) = self.starts.get(i) else { return "" };
+        let Some(&start) = self.starts.get(i) else {
+            return "";
+        };
         let end = self.starts.get(i + 1).map_or(text.len(), |&e| e as usize);
-        text.get(start as usize..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+        text.get(start as usize..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 }

@@ -7,41 +7,78 @@ use crate::SourceIssue;
 pub fn decode_source(bytes: &[u8]) -> (String, Vec<SourceIssue>) {
     let mut issues = Vec::new();
     let note = |issues: &mut Vec<SourceIssue>, code, detail: String| {
-        issues.push(SourceIssue { code, start: 0, end: 0, detail, incomplete: false });
+        issues.push(SourceIssue {
+            code,
+            start: 0,
+            end: 0,
+            detail,
+            incomplete: false,
+        });
     };
     if let Some(rest) = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
         return (String::from_utf8_lossy(rest).into_owned(), issues);
     }
     let utf16 = |rest: &[u8], le: bool| -> String {
-        let units = rest.chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
-        char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect()
+        let units = rest.chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or('\u{FFFD}'))
+            .collect()
     };
     if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
-        note(&mut issues, "utf16-source", "source is UTF-16 (little endian); CPython would not run it as is".into());
+        note(
+            &mut issues,
+            "utf16-source",
+            "source is UTF-16 (little endian); CPython would not run it as is".into(),
+        );
         return (utf16(rest, true), issues);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xfe, 0xff]) {
-        note(&mut issues, "utf16-source", "source is UTF-16 (big endian); CPython would not run it as is".into());
+        note(
+            &mut issues,
+            "utf16-source",
+            "source is UTF-16 (big endian); CPython would not run it as is".into(),
+        );
         return (utf16(rest, false), issues);
     }
     if bytes.contains(&0) {
-        note(&mut issues, "nul-in-source", "source contains NUL bytes".into());
+        note(
+            &mut issues,
+            "nul-in-source",
+            "source contains NUL bytes".into(),
+        );
     }
     match coding_cookie(bytes).as_deref() {
         None | Some("utf-8" | "utf8" | "utf_8" | "ascii" | "us-ascii") => {}
-        Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso-latin-1" | "l1" | "cp1252" | "windows-1252" | "iso-8859-15" | "latin-9") => {
+        Some(
+            "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso-latin-1" | "l1" | "cp1252"
+            | "windows-1252" | "iso-8859-15" | "latin-9",
+        ) => {
             // Single-byte codecs: every byte is one character (cp1252's few differences in
             // 0x80–0x9f do not matter for analysis).
             return (bytes.iter().map(|&b| b as char).collect(), issues);
         }
         Some(other) => {
-            note(&mut issues, "unknown-encoding", format!("coding cookie names {other:?}; read as UTF-8"));
+            note(
+                &mut issues,
+                "unknown-encoding",
+                format!("coding cookie names {other:?}; read as UTF-8"),
+            );
         }
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), issues),
         Err(_) => {
-            note(&mut issues, "invalid-utf8", "source is not valid UTF-8; invalid bytes replaced".into());
+            note(
+                &mut issues,
+                "invalid-utf8",
+                "source is not valid UTF-8; invalid bytes replaced".into(),
+            );
             (String::from_utf8_lossy(bytes).into_owned(), issues)
         }
     }

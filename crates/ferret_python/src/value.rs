@@ -26,6 +26,8 @@ pub(crate) enum V<'a> {
     Code,
     /// `globals()` / `locals()` / `vars()`: subscripting them resolves names.
     Globals,
+    /// `Fernet(key)`: its `decrypt` is a decoder when the key is known.
+    Cipher(Rc<[u8]>),
 }
 
 /// A value plus what is known of its history.
@@ -50,7 +52,15 @@ impl<'a> Val<'a> {
         Self::new(V::Unknown)
     }
     pub fn new(v: V<'a>) -> Self {
-        Self { v, flows: 0, origin: Origin::Literal, chain: Rc::new(Vec::new()), dynamic: false, payload: None, handle: None }
+        Self {
+            v,
+            flows: 0,
+            origin: Origin::Literal,
+            chain: Rc::new(Vec::new()),
+            dynamic: false,
+            payload: None,
+            handle: None,
+        }
     }
     pub fn with_flows(mut self, flows: FlowSet) -> Self {
         self.flows |= flows;
@@ -107,10 +117,22 @@ impl<'a> Val<'a> {
             v
         };
         match &self.v {
-            V::List(items) if items.len() <= max => Some(items.iter().cloned().map(inherit).collect()),
-            V::Str(s) if s.len() <= max => Some(s.chars().map(|c| inherit(Val::str(c.encode_utf8(&mut [0; 4])))).collect()),
-            V::Bytes(b) if b.len() <= max => Some(b.iter().map(|&x| inherit(Val::new(V::Int(i64::from(x))))).collect()),
-            V::Dict(items) if items.len() <= max => Some(items.iter().map(|(k, _)| inherit(k.clone())).collect()),
+            V::List(items) if items.len() <= max => {
+                Some(items.iter().cloned().map(inherit).collect())
+            }
+            V::Str(s) if s.len() <= max => Some(
+                s.chars()
+                    .map(|c| inherit(Val::str(c.encode_utf8(&mut [0; 4]))))
+                    .collect(),
+            ),
+            V::Bytes(b) if b.len() <= max => Some(
+                b.iter()
+                    .map(|&x| inherit(Val::new(V::Int(i64::from(x)))))
+                    .collect(),
+            ),
+            V::Dict(items) if items.len() <= max => {
+                Some(items.iter().map(|(k, _)| inherit(k.clone())).collect())
+            }
             _ => None,
         }
     }
@@ -126,7 +148,10 @@ impl<'a> Val<'a> {
             }
             V::Bytes(b) => {
                 *budget -= 1;
-                out.push(truncate(&String::from_utf8_lossy(&b[..b.len().min(4096)]), 4096));
+                out.push(truncate(
+                    &String::from_utf8_lossy(&b[..b.len().min(4096)]),
+                    4096,
+                ));
             }
             V::List(items) => items.iter().for_each(|i| i.collect_strings(out, budget)),
             V::Dict(items) => items.iter().for_each(|(k, v)| {
@@ -141,7 +166,9 @@ impl<'a> Val<'a> {
         let mut f = self.flows;
         match &self.v {
             V::List(items) => items.iter().for_each(|i| f |= i.deep_flows()),
-            V::Dict(items) => items.iter().for_each(|(k, v)| f |= k.deep_flows() | v.deep_flows()),
+            V::Dict(items) => items
+                .iter()
+                .for_each(|(k, v)| f |= k.deep_flows() | v.deep_flows()),
             _ => {}
         }
         f

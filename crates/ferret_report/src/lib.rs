@@ -227,7 +227,9 @@ pub fn escape_for_display(s: &str, max_chars: usize) -> String {
 /// marked, and the decoded payload when there is one.
 pub fn to_human(report: &PackageReport, color: bool) -> String {
     let (red, yellow, green, bold, dim, reset) = if color {
-        ("\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[1m", "\x1b[2m", "\x1b[0m")
+        (
+            "\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[1m", "\x1b[2m", "\x1b[0m",
+        )
     } else {
         ("", "", "", "", "", "")
     };
@@ -238,7 +240,10 @@ pub fn to_human(report: &PackageReport, color: bool) -> String {
             Severity::Medium => yellow,
             _ => dim,
         };
-        let when = f.when.map(|w| format!(" [{}]", w.as_str())).unwrap_or_default();
+        let when = f
+            .when
+            .map(|w| format!(" [{}]", w.as_str()))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{bold}{}:{}:{}{reset}: {sev_color}{}{reset} {bold}{}{reset}{when}: {}",

@@ -69,7 +69,10 @@ pub struct Regex {
 
 impl Clone for Regex {
     fn clone(&self) -> Self {
-        Self { src: self.src.clone(), compiled: OnceLock::new() }
+        Self {
+            src: self.src.clone(),
+            compiled: OnceLock::new(),
+        }
     }
 }
 
@@ -81,8 +84,18 @@ impl Regex {
             .utf8(false)
             .build()
             .parse(src)
-            .map_err(|e| e.to_string().lines().last().unwrap_or("invalid").trim().to_string())?;
-        Ok(Self { src: src.to_string(), compiled: OnceLock::new() })
+            .map_err(|e| {
+                e.to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid")
+                    .trim()
+                    .to_string()
+            })?;
+        Ok(Self {
+            src: src.to_string(),
+            compiled: OnceLock::new(),
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -91,7 +104,12 @@ impl Regex {
 
     pub fn is_match(&self, haystack: &[u8]) -> bool {
         self.compiled
-            .get_or_init(|| regex::bytes::RegexBuilder::new(&self.src).unicode(false).build().ok())
+            .get_or_init(|| {
+                regex::bytes::RegexBuilder::new(&self.src)
+                    .unicode(false)
+                    .build()
+                    .ok()
+            })
             .as_ref()
             .is_some_and(|r| r.is_match(haystack))
     }
@@ -107,7 +125,11 @@ pub enum Within {
 #[derive(Debug, Clone)]
 pub enum Body {
     Match(Cond),
-    Correlate { within: Within, all: Vec<String>, any: Vec<String> },
+    Correlate {
+        within: Within,
+        all: Vec<String>,
+        any: Vec<String>,
+    },
 }
 
 /// One rule, compiled.
@@ -131,7 +153,8 @@ pub struct Rule {
     /// Which kinds of fact the condition can match, to skip the rest quickly.
     pub fact_kinds: FactKinds,
     /// Callee glob ids one of which a call must match for the rule to hold (set by
-    /// [`RuleSet::finalize`]); lets the engine skip the rule for most calls without evaluating.
+    /// [`RuleSet::finalize`]; empty: no call can match); lets the engine skip the rule for
+    /// most calls without evaluating it.
     pub required_calls: Option<Vec<u32>>,
 }
 
@@ -178,8 +201,19 @@ impl RuleSet {
         self.flows.calls.extend(other.flows.calls);
         self.flows.names.extend(other.flows.names);
         if other.flows.secret_paths.is_some() {
-            let mut patterns: Vec<String> = self.flows.secret_paths.iter().flat_map(|s| s.patterns().to_vec()).collect();
-            patterns.extend(other.flows.secret_paths.iter().flat_map(|s| s.patterns().to_vec()));
+            let mut patterns: Vec<String> = self
+                .flows
+                .secret_paths
+                .iter()
+                .flat_map(|s| s.patterns().to_vec())
+                .collect();
+            patterns.extend(
+                other
+                    .flows
+                    .secret_paths
+                    .iter()
+                    .flat_map(|s| s.patterns().to_vec()),
+            );
             self.flows.secret_paths = regex::RegexSet::new(patterns).ok();
         }
         self.version = format!("{}+{}", self.version, other.version);
@@ -208,12 +242,35 @@ impl RuleSet {
                 _ => {}
             }
         }
-        /// Glob ids a call must match for `c` to hold, when `c` demands a callee at all.
+        /// What a call fact must satisfy for `c` to hold: no call can (`Some(empty)`), a callee
+        /// among these glob ids (`Some(ids)`), or nothing known (`None`).
         fn required(c: &Cond) -> Option<Vec<u32>> {
             match c {
                 Cond::Call(cg) => Some(cg.ids.clone()),
-                Cond::All(cs) => cs.iter().find_map(required),
-                Cond::Any(cs) => cs.iter().map(required).collect::<Option<Vec<_>>>().map(|v| v.concat()),
+                Cond::String(_)
+                | Cond::Origin(_)
+                | Cond::Import(_)
+                | Cond::File(_)
+                | Cond::Magic(_)
+                | Cond::Text(_)
+                | Cond::Issue(_) => Some(Vec::new()),
+                Cond::All(cs) => {
+                    let reqs: Vec<Option<Vec<u32>>> = cs.iter().map(required).collect();
+                    if reqs.iter().any(|r| r.as_ref().is_some_and(Vec::is_empty)) {
+                        return Some(Vec::new());
+                    }
+                    reqs.into_iter().flatten().next()
+                }
+                Cond::Any(cs) => {
+                    let mut ids = Vec::new();
+                    for r in cs.iter().map(required) {
+                        match r {
+                            None => return None,
+                            Some(v) => ids.extend(v),
+                        }
+                    }
+                    Some(ids)
+                }
                 _ => None,
             }
         }
@@ -241,7 +298,12 @@ impl RuleSet {
     /// Keeps only the rules whose ids are given (used by the fixture harness).
     pub fn only(&self, ids: &[&str]) -> RuleSet {
         let mut set = RuleSet {
-            rules: self.rules.iter().filter(|r| ids.contains(&r.id.as_str())).cloned().collect(),
+            rules: self
+                .rules
+                .iter()
+                .filter(|r| ids.contains(&r.id.as_str()))
+                .cloned()
+                .collect(),
             flows: self.flows.clone(),
             version: self.version.clone(),
             call_globs: Vec::new(),
@@ -254,7 +316,9 @@ impl RuleSet {
 impl Rule {
     /// Whether this rule's condition holds for a fact (scope included).
     pub fn matches(&self, fact: &FactRef<'_>) -> bool {
-        let Body::Match(cond) = &self.body else { return false };
+        let Body::Match(cond) = &self.body else {
+            return false;
+        };
         if !self.fact_kinds.has(fact.kind_bit()) {
             return false;
         }
@@ -266,8 +330,18 @@ impl Rule {
                 return false;
             }
         }
-        if let (Some(ids), FactRef::Python { callee_bits: Some(bits), .. }) = (&self.required_calls, fact) {
-            if !ids.iter().any(|&i| bits.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)) {
+        if let (
+            Some(ids),
+            FactRef::Python {
+                callee_bits: Some(bits),
+                ..
+            },
+        ) = (&self.required_calls, fact)
+        {
+            if !ids.iter().any(|&i| {
+                bits.get(i as usize / 64)
+                    .is_some_and(|w| w & (1 << (i % 64)) != 0)
+            }) {
                 return false;
             }
         }

@@ -1,9 +1,9 @@
 //! Rule files → compiled rules, with errors that name the file, line and column.
 
+use crate::Regex;
 use crate::{Body, Cond, Docs, FactKinds, Rule, RuleSet, Within};
 use ferret_python::{flow, FlowConfig, Glob, Origin};
 use ferret_report::{Confidence, RuleKind, Severity, When};
-use crate::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -36,7 +36,12 @@ impl fmt::Display for RuleError {
             let num = self.line.to_string();
             writeln!(f, "{} |", " ".repeat(num.len()))?;
             writeln!(f, "{num} | {}", self.source_line)?;
-            write!(f, "{} | {}^", " ".repeat(num.len()), " ".repeat(self.column.saturating_sub(1)))?;
+            write!(
+                f,
+                "{} | {}^",
+                " ".repeat(num.len()),
+                " ".repeat(self.column.saturating_sub(1))
+            )?;
         }
         Ok(())
     }
@@ -137,7 +142,9 @@ struct RawCorrelate {
     any: Vec<String>,
 }
 
-const MAGICS: &[&str] = &["elf", "pe", "macho", "pyc", "shebang", "zip", "gzip", "bzip2", "xz", "png", "jpeg", "gif"];
+const MAGICS: &[&str] = &[
+    "elf", "pe", "macho", "pyc", "shebang", "zip", "gzip", "bzip2", "xz", "png", "jpeg", "gif",
+];
 
 struct Ctx<'s> {
     file: &'s str,
@@ -151,13 +158,30 @@ impl Ctx<'_> {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = self.src[line_start..offset].chars().count() + 1;
-        let source_line = self.src[line_start..].lines().next().unwrap_or("").to_string();
-        RuleError { file: self.file.to_string(), line, column, code, message: message.into(), source_line }
+        let source_line = self.src[line_start..]
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        RuleError {
+            file: self.file.to_string(),
+            line,
+            column,
+            code,
+            message: message.into(),
+            source_line,
+        }
     }
 
     fn regex(&self, s: &Spanned<String>) -> Result<Regex, RuleError> {
         Regex::new(s.get_ref()).map_err(|msg| {
-            self.err(s.span(), "R004", format!("invalid regex: {msg} (Rust regex syntax: no look-around or back-references)"))
+            self.err(
+                s.span(),
+                "R004",
+                format!(
+                    "invalid regex: {msg} (Rust regex syntax: no look-around or back-references)"
+                ),
+            )
         })
     }
 }
@@ -170,7 +194,15 @@ fn parse_when(ctx: &Ctx<'_>, v: &Spanned<OneOrMany>) -> Result<Vec<When>, RuleEr
     v.get_ref()
         .items()
         .into_iter()
-        .map(|w| When::parse(w).ok_or_else(|| ctx.err(v.span(), "R003", format!("unknown `when` value `{w}` (expected install, import or runtime)"))))
+        .map(|w| {
+            When::parse(w).ok_or_else(|| {
+                ctx.err(
+                    v.span(),
+                    "R003",
+                    format!("unknown `when` value `{w}` (expected install, import or runtime)"),
+                )
+            })
+        })
         .collect()
 }
 
@@ -180,7 +212,10 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
     let mut kinds = FactKinds::ALL;
     let mut narrow = |k: u8| kinds &= k;
     if let Some(c) = &r.call {
-        all.push(Cond::Call(crate::CallGlobs { globs: globs(c), ids: Vec::new() }));
+        all.push(Cond::Call(crate::CallGlobs {
+            globs: globs(c),
+            ids: Vec::new(),
+        }));
         narrow(FactKinds::CALL);
     }
     if let Some(s) = &r.arg_string {
@@ -192,7 +227,14 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
         for tag in f.get_ref().items() {
             set |= flow::parse(tag).ok_or_else(|| {
                 let names: Vec<_> = flow::NAMES.iter().map(|(n, _)| *n).collect();
-                ctx.err(f.span(), "R005", format!("unknown flow tag `{tag}` (expected one of: {})", names.join(", ")))
+                ctx.err(
+                    f.span(),
+                    "R005",
+                    format!(
+                        "unknown flow tag `{tag}` (expected one of: {})",
+                        names.join(", ")
+                    ),
+                )
             })?;
         }
         all.push(Cond::ArgFlow(set));
@@ -220,8 +262,9 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
             origins.push(match item {
                 "literal" => Origin::Literal,
                 "folded" => Origin::Folded,
+                "obfuscated" => Origin::Obfuscated,
                 "decoded" => Origin::Decoded,
-                other => return Err(ctx.err(o.span(), "R003", format!("unknown origin `{other}` (expected literal, folded or decoded)"))),
+                other => return Err(ctx.err(o.span(), "R003", format!("unknown origin `{other}` (expected literal, folded, obfuscated or decoded)"))),
             });
         }
         all.push(Cond::Origin(origins));
@@ -238,10 +281,23 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
     if let Some(m) = &r.magic {
         for item in m.get_ref().items() {
             if !MAGICS.contains(&item) {
-                return Err(ctx.err(m.span(), "R003", format!("unknown magic `{item}` (expected one of: {})", MAGICS.join(", "))));
+                return Err(ctx.err(
+                    m.span(),
+                    "R003",
+                    format!(
+                        "unknown magic `{item}` (expected one of: {})",
+                        MAGICS.join(", ")
+                    ),
+                ));
             }
         }
-        all.push(Cond::Magic(m.get_ref().items().into_iter().map(str::to_string).collect()));
+        all.push(Cond::Magic(
+            m.get_ref()
+                .items()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        ));
         narrow(FactKinds::FILE);
     }
     if let Some(t) = &r.text {
@@ -249,7 +305,9 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
         narrow(FactKinds::FILE);
     }
     if let Some(i) = &r.issue {
-        all.push(Cond::Issue(i.items().into_iter().map(str::to_string).collect()));
+        all.push(Cond::Issue(
+            i.items().into_iter().map(str::to_string).collect(),
+        ));
         narrow(FactKinds::ISSUE);
     }
     if let Some(w) = &r.when {
@@ -293,7 +351,11 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
     if all.is_empty() || (all.len() == 1 && matches!(all[0], Cond::Not(_))) {
         return Err(ctx.err(span, "R006", "empty condition: name at least one fact to match (call, string, import, file, issue, ...)"));
     }
-    let cond = if all.len() == 1 { all.pop().unwrap_or(Cond::All(Vec::new())) } else { Cond::All(all) };
+    let cond = if all.len() == 1 {
+        all.pop().unwrap_or(Cond::All(Vec::new()))
+    } else {
+        Cond::All(all)
+    };
     Ok((cond, kinds))
 }
 
@@ -307,32 +369,76 @@ pub fn load_str(src: &str, file: &str, expected_id: Option<&str>) -> Result<Rule
     })?;
     let id = raw.id.get_ref().clone();
     let id_ok = !id.is_empty()
-        && id.split('-').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        && id.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
     if !id_ok {
-        return Err(ctx.err(raw.id.span(), "R002", format!("rule id `{id}` must be kebab-case (lowercase words joined by `-`)")));
+        return Err(ctx.err(
+            raw.id.span(),
+            "R002",
+            format!("rule id `{id}` must be kebab-case (lowercase words joined by `-`)"),
+        ));
     }
     if let Some(stem) = expected_id {
         if stem != id {
-            return Err(ctx.err(raw.id.span(), "R002", format!("rule id `{id}` differs from its file name `{stem}.toml`; rename one of them")));
+            return Err(ctx.err(
+                raw.id.span(),
+                "R002",
+                format!(
+                    "rule id `{id}` differs from its file name `{stem}.toml`; rename one of them"
+                ),
+            ));
         }
     }
     let kind = match raw.kind.get_ref().as_str() {
         "capability" => RuleKind::Capability,
         "threat" => RuleKind::Threat,
-        other => return Err(ctx.err(raw.kind.span(), "R003", format!("unknown kind `{other}` (expected capability or threat)"))),
+        other => {
+            return Err(ctx.err(
+                raw.kind.span(),
+                "R003",
+                format!("unknown kind `{other}` (expected capability or threat)"),
+            ))
+        }
     };
-    let severity = Severity::parse(raw.severity.get_ref())
-        .ok_or_else(|| ctx.err(raw.severity.span(), "R003", format!("unknown severity `{}` (expected info, low, medium, high or critical)", raw.severity.get_ref())))?;
-    let confidence = Confidence::parse(raw.confidence.get_ref())
-        .ok_or_else(|| ctx.err(raw.confidence.span(), "R003", format!("unknown confidence `{}` (expected low, medium or high)", raw.confidence.get_ref())))?;
+    let severity = Severity::parse(raw.severity.get_ref()).ok_or_else(|| {
+        ctx.err(
+            raw.severity.span(),
+            "R003",
+            format!(
+                "unknown severity `{}` (expected info, low, medium, high or critical)",
+                raw.severity.get_ref()
+            ),
+        )
+    })?;
+    let confidence = Confidence::parse(raw.confidence.get_ref()).ok_or_else(|| {
+        ctx.err(
+            raw.confidence.span(),
+            "R003",
+            format!(
+                "unknown confidence `{}` (expected low, medium or high)",
+                raw.confidence.get_ref()
+            ),
+        )
+    })?;
     for field in [&raw.docs.what, &raw.docs.why] {
         if field.get_ref().trim().is_empty() {
-            return Err(ctx.err(field.span(), "R010", "docs `what` and `why` must say what the rule flags and why it is bad"));
+            return Err(ctx.err(
+                field.span(),
+                "R010",
+                "docs `what` and `why` must say what the rule flags and why it is bad",
+            ));
         }
     }
     let (when, files) = match &raw.scope {
         Some(s) => (
-            s.when.as_ref().map(|w| parse_when(&ctx, w)).transpose()?.unwrap_or_default(),
+            s.when
+                .as_ref()
+                .map(|w| parse_when(&ctx, w))
+                .transpose()?
+                .unwrap_or_default(),
             s.files.as_ref().map(globs).unwrap_or_default(),
         ),
         None => (Vec::new(), Vec::new()),
@@ -347,16 +453,37 @@ pub fn load_str(src: &str, file: &str, expected_id: Option<&str>) -> Result<Rule
             let within = match c.within.as_ref().map(|w| (w.get_ref().as_str(), w.span())) {
                 None | Some(("file", _)) => Within::File,
                 Some(("package", _)) => Within::Package,
-                Some((other, span)) => return Err(ctx.err(span, "R003", format!("unknown `within` value `{other}` (expected file or package)"))),
+                Some((other, span)) => {
+                    return Err(ctx.err(
+                        span,
+                        "R003",
+                        format!("unknown `within` value `{other}` (expected file or package)"),
+                    ))
+                }
             };
             let cr = c;
             if cr.all.is_empty() && cr.any.is_empty() {
-                return Err(ctx.err(src.find("[correlate").map_or(0..0, |i| i..i + 1), "R006", "empty correlation: list rule ids under `all` and/or `any`"));
+                return Err(ctx.err(
+                    src.find("[correlate").map_or(0..0, |i| i..i + 1),
+                    "R006",
+                    "empty correlation: list rule ids under `all` and/or `any`",
+                ));
             }
-            (Body::Correlate { within, all: cr.all.clone(), any: cr.any.clone() }, FactKinds(0))
+            (
+                Body::Correlate {
+                    within,
+                    all: cr.all.clone(),
+                    any: cr.any.clone(),
+                },
+                FactKinds(0),
+            )
         }
         _ => {
-            return Err(ctx.err(raw.id.span(), "R007", "a rule needs exactly one of a `[match]` table or a `[correlate]` table"));
+            return Err(ctx.err(
+                raw.id.span(),
+                "R007",
+                "a rule needs exactly one of a `[match]` table or a `[correlate]` table",
+            ));
         }
     };
     Ok(Rule {
@@ -369,7 +496,11 @@ pub fn load_str(src: &str, file: &str, expected_id: Option<&str>) -> Result<Rule
         summary: raw.summary,
         remediation: raw.remediation,
         references: raw.references,
-        docs: Docs { what: raw.docs.what.into_inner(), why: raw.docs.why.into_inner(), example: raw.docs.example },
+        docs: Docs {
+            what: raw.docs.what.into_inner(),
+            why: raw.docs.why.into_inner(),
+            example: raw.docs.example,
+        },
         when,
         files,
         body,
@@ -397,13 +528,27 @@ pub fn parse_flow_config(src: &str, file: &str) -> Result<FlowConfig, RuleError>
         paths: Vec<Spanned<String>>,
     }
     let ctx = Ctx { file, src };
-    let raw: RawFlows = toml::from_str(src).map_err(|e| ctx.err(e.span().unwrap_or(0..0), "R001", e.message().trim().to_string()))?;
+    let raw: RawFlows = toml::from_str(src).map_err(|e| {
+        ctx.err(
+            e.span().unwrap_or(0..0),
+            "R001",
+            e.message().trim().to_string(),
+        )
+    })?;
     let mut cfg = FlowConfig::default();
     let mut paths = Vec::new();
     for (tag, source) in &raw.sources {
-        let bit = flow::parse(tag.get_ref()).ok_or_else(|| ctx.err(tag.span(), "R005", format!("unknown flow tag `{}`", tag.get_ref())))?;
-        cfg.calls.extend(source.calls.iter().map(|c| (Glob::new(c), bit)));
-        cfg.names.extend(source.names.iter().map(|c| (Glob::new(c), bit)));
+        let bit = flow::parse(tag.get_ref()).ok_or_else(|| {
+            ctx.err(
+                tag.span(),
+                "R005",
+                format!("unknown flow tag `{}`", tag.get_ref()),
+            )
+        })?;
+        cfg.calls
+            .extend(source.calls.iter().map(|c| (Glob::new(c), bit)));
+        cfg.names
+            .extend(source.names.iter().map(|c| (Glob::new(c), bit)));
         for p in &source.paths {
             ctx.regex(p)?;
             paths.push(p.get_ref().clone());
@@ -416,7 +561,9 @@ pub fn parse_flow_config(src: &str, file: &str) -> Result<FlowConfig, RuleError>
 }
 
 fn fnv(acc: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(acc, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(acc, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Builds a rule set from (relative path, source) pairs; checks ids are unique and that
@@ -446,7 +593,14 @@ fn build(files: &[(String, String)], label: &str) -> Result<RuleSet, Vec<RuleErr
             Ok(rule) => {
                 if let Some(prev) = set.rules.iter().find(|r| r.id == rule.id) {
                     let ctx = Ctx { file: &shown, src };
-                    errors.push(ctx.err(0..0, "R009", format!("rule id `{}` is already defined in {}", rule.id, prev.origin)));
+                    errors.push(ctx.err(
+                        0..0,
+                        "R009",
+                        format!(
+                            "rule id `{}` is already defined in {}",
+                            rule.id, prev.origin
+                        ),
+                    ));
                 } else {
                     set.rules.push(rule);
                 }
@@ -482,7 +636,10 @@ fn build(files: &[(String, String)], label: &str) -> Result<RuleSet, Vec<RuleErr
 
 /// The rules shipped inside the binary (from `rules/` at build time).
 pub fn load_builtin() -> Result<RuleSet, Vec<RuleError>> {
-    let files: Vec<(String, String)> = builtin::BUILTIN.iter().map(|(p, s)| ((*p).to_string(), (*s).to_string())).collect();
+    let files: Vec<(String, String)> = builtin::BUILTIN
+        .iter()
+        .map(|(p, s)| ((*p).to_string(), (*s).to_string()))
+        .collect();
     build(&files, "rules/")
 }
 
@@ -498,7 +655,10 @@ pub fn is_rule_file(root: &Path, path: &Path) -> bool {
             break;
         }
         if let (Some(parent), Some(name)) = (d.parent(), d.file_name()) {
-            if parent.join(format!("{}.toml", name.to_string_lossy())).is_file() {
+            if parent
+                .join(format!("{}.toml", name.to_string_lossy()))
+                .is_file()
+            {
                 return false;
             }
         }
@@ -511,15 +671,35 @@ pub fn is_rule_file(root: &Path, path: &Path) -> bool {
 pub fn load_dir(dir: &Path) -> Result<RuleSet, Vec<RuleError>> {
     let mut paths = Vec::new();
     collect(dir, dir, &mut paths).map_err(|e| {
-        vec![RuleError { file: dir.display().to_string(), line: 0, column: 0, code: "R000", message: format!("cannot read rules directory: {e}"), source_line: String::new() }]
+        vec![RuleError {
+            file: dir.display().to_string(),
+            line: 0,
+            column: 0,
+            code: "R000",
+            message: format!("cannot read rules directory: {e}"),
+            source_line: String::new(),
+        }]
     })?;
     paths.sort();
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
         match std::fs::read_to_string(&p) {
-            Ok(src) => files.push((p.strip_prefix(dir).unwrap_or(&p).to_string_lossy().replace('\\', "/"), src)),
-            Err(e) => errors.push(RuleError { file: p.display().to_string(), line: 0, column: 0, code: "R000", message: format!("cannot read: {e}"), source_line: String::new() }),
+            Ok(src) => files.push((
+                p.strip_prefix(dir)
+                    .unwrap_or(&p)
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                src,
+            )),
+            Err(e) => errors.push(RuleError {
+                file: p.display().to_string(),
+                line: 0,
+                column: 0,
+                code: "R000",
+                message: format!("cannot read: {e}"),
+                source_line: String::new(),
+            }),
         }
     }
     if !errors.is_empty() {
@@ -579,7 +759,10 @@ arg-flow = ["decoded"]
         let e = load_str(&bad, "x.toml", None).unwrap_err();
         assert_eq!((e.code, e.line), ("R001", 14), "{e}");
         assert!(e.message.contains("unknown field `cal`"), "{e}");
-        let bad = GOOD.replace("[match]\ncall = \"builtins.exec\"", "[match]\nstring = '(?<=x)'\ncall = \"builtins.exec\"");
+        let bad = GOOD.replace(
+            "[match]\ncall = \"builtins.exec\"",
+            "[match]\nstring = '(?<=x)'\ncall = \"builtins.exec\"",
+        );
         let e = load_str(&bad, "x.toml", None).unwrap_err();
         assert_eq!((e.code, e.line, e.column), ("R004", 14, 10), "{e}");
         let e = load_str(GOOD, "y.toml", Some("y")).unwrap_err();
@@ -588,8 +771,20 @@ arg-flow = ["decoded"]
 
     #[test]
     fn builtin_rules_load() {
-        let set = load_builtin().unwrap_or_else(|e| panic!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")));
-        assert!(set.rules.len() >= 20, "only {} built-in rules", set.rules.len());
+        let set = load_builtin().unwrap_or_else(|e| {
+            panic!(
+                "{}",
+                e.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
+        assert!(
+            set.rules.len() >= 20,
+            "only {} built-in rules",
+            set.rules.len()
+        );
         assert!(!set.flows.calls.is_empty(), "flow.toml defines no sources");
     }
 }

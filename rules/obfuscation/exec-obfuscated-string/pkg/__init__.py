@@ -4,8 +4,16 @@ exec("".join([chr(112), chr(114), chr(105), chr(110), chr(116), chr(40), chr(49)
 # ruleid: exec-obfuscated-string
 exec(")'erutxif'(tnirp"[::-1])
 
+_SRC = "imp" + "ort o" + "s\nprint(o" + "s.name)"
+# ruleid: exec-obfuscated-string
+exec(_SRC)
+
 # ok: exec-obfuscated-string
 exec("VERSION_TUPLE = (1, 0)")
+
+# Constant code assembled from pieces that only defines a value.
+# ok: exec-obfuscated-string
+exec("LIMIT = " + "10")
 
 # A readable message assembled from pieces but never executed.
 # ok: exec-obfuscated-string

@@ -7,11 +7,15 @@ def _on_press(key):
     _keys.append(str(key))
 
 
-def start():
-    # ruleid: keylogging
-    listener = keyboard.Listener(on_press=_on_press)
-    listener.start()
-    return listener
+# ruleid: keylogging
+_listener = keyboard.Listener(on_press=_on_press)
+_listener.start()
+
+
+def hotkeys(callback):
+    # a hotkey feature started when the user asks: not reported
+    # ok: keylogging
+    return keyboard.Listener(on_press=callback)
 
 
 def type_text(text):

@@ -4,13 +4,14 @@ from PIL import Image, ImageGrab
 
 
 def snap(path):
-    # ruleid: screenshot-capture
+    # a screenshot helper the user calls: not reported
+    # ok: screenshot-capture
     img = ImageGrab.grab()
     img.save(path)
 
 
 def snap_mac(path):
-    # ruleid: screenshot-capture
+    # ok: screenshot-capture
     subprocess.run(["screencapture", "-x", path])
 
 

@@ -1,0 +1,2 @@
+"""A package whose modules all parse."""
+__version__ = "0.1"

@@ -1,0 +1,3 @@
+def greet(name):
+    # ok: python-syntax-error
+    print("hello", name)
