@@ -131,13 +131,8 @@ pub fn test_rules(dir: &Path, set: &RuleSet, options: &Options) -> Vec<RuleTestO
             quiet: 0,
         };
         // The rule's own origin names its file relative to the rules dir.
-        let rel = rule
-            .origin
-            .rsplit_once(".toml")
-            .map_or(rule.origin.as_str(), |(a, _)| a);
-        let rel = rel
-            .strip_prefix(&format!("{}/", dir.display()))
-            .unwrap_or(rel);
+        let origin = Path::new(&rule.origin);
+        let rel = origin.strip_prefix(dir).unwrap_or(origin).with_extension("");
         let fixture_dir = dir.join(rel);
         let mut ids = vec![rule.id.as_str()];
         if let Body::Correlate { all, any, .. } = &rule.body {
@@ -153,11 +148,14 @@ pub fn test_rules(dir: &Path, set: &RuleSet, options: &Options) -> Vec<RuleTestO
         {
             let install_only = !rule.when.is_empty()
                 && rule.when.iter().all(|w| *w == ferret_report::When::Install);
-            let name = if install_only {
-                "setup.py"
-            } else {
-                "example.py"
+            // A rule scoped to certain files (`**/*.pth`) gets its example under such a name.
+            let scoped = rule.files.first().map(|g| g.as_str().trim_start_matches("**/").replace('*', "example"));
+            let name = match scoped {
+                Some(n) if !n.contains('/') => n,
+                _ if install_only => "setup.py".to_string(),
+                _ => "example.py".to_string(),
             };
+            let name = name.as_str();
             let rep = engine.scan_bytes(rule.docs.example.as_bytes(), name, name);
             if !rep.findings.iter().any(|f| f.rule == rule.id) {
                 o.passed = false;

@@ -355,10 +355,11 @@ impl PopularList {
     /// Parses one name per line, most popular first; `#` starts a comment line and blank lines
     /// are skipped. Names are normalised; a repeat keeps its first (better) rank.
     pub fn parse(text: &str) -> PopularList {
-        // Sized once for every line, so the table never grows and stays at most half full.
+        // Sized once for every line, so nothing grows and the table stays at most half full.
         let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
         let mut list = PopularList {
             text: String::with_capacity(text.len()),
+            spans: Vec::with_capacity(lines),
             exact: vec![EMPTY_SLOT; (2 * lines).next_power_of_two()],
             ..PopularList::default()
         };
