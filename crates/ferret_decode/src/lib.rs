@@ -96,7 +96,7 @@ pub fn base64(input: &[u8], urlsafe: bool, cap: usize) -> Result<Vec<u8>> {
     if clean.len() % 4 == 1 {
         return Err(DecodeError::Invalid);
     }
-    while clean.len() % 4 != 0 {
+    while !clean.len().is_multiple_of(4) {
         clean.push(b'=');
     }
     let engine = if urlsafe {
@@ -158,7 +158,7 @@ pub fn hex(input: &[u8], cap: usize) -> Result<Vec<u8>> {
             .flat_map(|p| p.strip_prefix(b"x").unwrap_or(p).to_vec())
             .collect();
     }
-    if clean.len() % 2 != 0 || clean.is_empty() {
+    if !clean.len().is_multiple_of(2) || clean.is_empty() {
         return Err(DecodeError::Invalid);
     }
     if clean.len() / 2 > cap {

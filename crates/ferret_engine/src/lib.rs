@@ -39,10 +39,12 @@ pub struct Engine {
 
 static NEXT_ENGINE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// Per-thread cache: the engine it belongs to, and callee → glob bits.
+type CalleeCache = std::cell::RefCell<(u64, std::collections::HashMap<String, std::rc::Rc<[u64]>>)>;
+
 thread_local! {
     /// Callee → matching callee-glob bits, per thread, shared by all files a thread scans.
-    static CALLEE_BITS: std::cell::RefCell<(u64, std::collections::HashMap<String, std::rc::Rc<[u64]>>)> =
-        std::cell::RefCell::new((0, std::collections::HashMap::new()));
+    static CALLEE_BITS: CalleeCache = std::cell::RefCell::new((0, std::collections::HashMap::new()));
 }
 
 /// One analysed member.

@@ -128,7 +128,7 @@ fn project_from_file_name(file_name: &str) -> Option<String> {
         .char_indices()
         .filter(|(i, c)| *c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
         .map(|(i, _)| i)
-        .last()?;
+        .next_back()?;
     Some(stem[..idx].to_string())
 }
 

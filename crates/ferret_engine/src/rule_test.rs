@@ -132,7 +132,10 @@ pub fn test_rules(dir: &Path, set: &RuleSet, options: &Options) -> Vec<RuleTestO
         };
         // The rule's own origin names its file relative to the rules dir.
         let origin = Path::new(&rule.origin);
-        let rel = origin.strip_prefix(dir).unwrap_or(origin).with_extension("");
+        let rel = origin
+            .strip_prefix(dir)
+            .unwrap_or(origin)
+            .with_extension("");
         let fixture_dir = dir.join(rel);
         let mut ids = vec![rule.id.as_str()];
         if let Body::Correlate { all, any, .. } = &rule.body {
@@ -149,7 +152,10 @@ pub fn test_rules(dir: &Path, set: &RuleSet, options: &Options) -> Vec<RuleTestO
             let install_only = !rule.when.is_empty()
                 && rule.when.iter().all(|w| *w == ferret_report::When::Install);
             // A rule scoped to certain files (`**/*.pth`) gets its example under such a name.
-            let scoped = rule.files.first().map(|g| g.as_str().trim_start_matches("**/").replace('*', "example"));
+            let scoped = rule
+                .files
+                .first()
+                .map(|g| g.as_str().trim_start_matches("**/").replace('*', "example"));
             let name = match scoped {
                 Some(n) if !n.contains('/') => n,
                 _ if install_only => "setup.py".to_string(),

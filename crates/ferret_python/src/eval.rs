@@ -52,7 +52,7 @@ impl Budget {
     }
     fn step(&mut self) -> bool {
         self.steps += 1;
-        if self.steps % 4096 == 0 && Instant::now() > self.deadline {
+        if self.steps.is_multiple_of(4096) && Instant::now() > self.deadline {
             self.timed_out = true;
         }
         !self.timed_out
@@ -920,9 +920,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                         first_known = Some(v);
                     }
                 }
-                first_known
-                    .map_or_else(Val::unknown, |v| v)
-                    .with_flows(flows)
+                first_known.unwrap_or_else(Val::unknown).with_flows(flows)
             }
             Expr::Compare(c) => {
                 let mut flows = self.eval(&c.left).flows;
