@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+mod mirror;
+
 #[derive(Parser)]
 #[command(
     name = "ferret",
@@ -30,6 +32,8 @@ enum Command {
     /// List, explain, check and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Batch-scan a PyPI mirror into a results database (incremental, resumable, sharded).
+    Mirror(mirror::MirrorArgs),
 }
 
 #[derive(Subcommand)]
@@ -49,7 +53,7 @@ enum RulesCommand {
 }
 
 #[derive(Args, Clone)]
-struct RuleSource {
+pub(crate) struct RuleSource {
     /// Directory of extra rules (TOML), added to the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Vec<PathBuf>,
@@ -110,7 +114,7 @@ struct ScanArgs {
 
 /// Bounds on the work and memory spent per package. Hitting one is a finding, never "clean".
 #[derive(Args, Clone)]
-struct Bounds {
+pub(crate) struct Bounds {
     /// Time budget per package, in milliseconds.
     #[arg(long, default_value_t = 20_000, value_name = "MS")]
     pub package_time_ms: u64,
@@ -150,7 +154,7 @@ struct Bounds {
 }
 
 impl Bounds {
-    fn options(&self) -> Options {
+    pub(crate) fn options(&self) -> Options {
         let mut o = Options::default();
         o.limits.time_budget = Duration::from_millis(self.package_time_ms);
         o.limits.max_archive_bytes = self.max_archive_bytes;
@@ -173,6 +177,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Rules(cmd) => rules(cmd),
+        Command::Mirror(args) => mirror::run(args),
     };
     match result {
         Ok(code) => code,
@@ -184,7 +189,7 @@ fn main() -> ExitCode {
 }
 
 /// Loads the rule set: built-ins plus user directories.
-fn load_rules(source: &RuleSource) -> Result<RuleSet> {
+pub(crate) fn load_rules(source: &RuleSource) -> Result<RuleSet> {
     let mut set = if source.no_builtin_rules {
         if source.rules.is_empty() {
             bail!("--no-builtin-rules needs at least one --rules DIR");
@@ -216,7 +221,7 @@ fn render_rule_errors(errors: Vec<ferret_rules::RuleError>) -> anyhow::Error {
     )
 }
 
-fn init_threads(jobs: Option<usize>) {
+pub(crate) fn init_threads(jobs: Option<usize>) {
     // Large stacks: a deep syntax tree is walked on a growable stack, but a margin costs
     // nothing (stack pages are committed only when touched).
     let mut b = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
