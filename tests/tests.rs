@@ -4,6 +4,7 @@
 //! - `corpus`: every sample under `corpus/` gets its expected verdict, rules and decode chain.
 //! - `hostile`: bombs, traversal, links, deep nesting and other hostile input stay bounded.
 //! - `rules`: the built-in rules' fixtures (`ferret rules test rules/`), custom rules, rule errors.
+//! - `mirror`: `ferret mirror` on a bandersnatch-layout mirror built from the corpus.
 //! - `shared`: runs on `../shared` when present; skips (and says so) otherwise.
 
 mod support;
@@ -12,4 +13,5 @@ mod cli;
 mod corpus;
 mod hostile;
 mod rules;
+mod mirror;
 mod shared;

@@ -22,13 +22,13 @@ pub(crate) struct MirrorArgs {
     #[command(subcommand)]
     command: Option<MirrorCommand>,
     #[command(flatten)]
-    scan: ScanArgs,
+    scan: Box<ScanArgs>,
 }
 
 #[derive(Subcommand)]
 enum MirrorCommand {
     /// Scan a mirror (bandersnatch layout or any tree of archives) into the database.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Summarise a database: counts, top rules, slowest files, errors; or export JSON/SARIF.
     Report(ReportArgs),
     /// Put quarantined archives back where they were.
@@ -136,11 +136,11 @@ struct MergeArgs {
 
 pub(crate) fn run(args: MirrorArgs) -> Result<ExitCode> {
     match args.command {
-        Some(MirrorCommand::Scan(a)) => scan(a),
+        Some(MirrorCommand::Scan(a)) => scan(*a),
         Some(MirrorCommand::Report(a)) => report(a),
         Some(MirrorCommand::Restore(a)) => restore(a),
         Some(MirrorCommand::Merge(a)) => merge(a),
-        None => scan(args.scan),
+        None => scan(*args.scan),
     }
 }
 

@@ -537,7 +537,7 @@ pub fn scan(engine: &Engine, cfg: &ScanConfig) -> Result<Summary> {
                     summary.scanned += 1;
                     summary.bytes += file.size;
                     let rules = store::rule_ids(&report);
-                    if report.verdict >= Verdict::Suspicious {
+                    if report.verdict == Verdict::Malicious {
                         progress.event(&format!(
                             "event=verdict verdict={} path={} project={} sha256={} score={:.1} rules={}",
                             report.verdict.as_str(),
