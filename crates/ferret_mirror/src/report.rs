@@ -180,6 +180,11 @@ pub fn text(store: &Store, rv: &str, out: &mut dyn Write) -> Result<()> {
         })?;
         for row in rows {
             let (path, d) = row?;
+            // JSON arrays (rules, errors) read better as plain lists.
+            let d = match serde_json::from_str::<Vec<String>>(&d) {
+                Ok(items) => items.join(", "),
+                Err(_) => d,
+            };
             writeln!(out, "  {path}  {d}")?;
         }
         if n > 50 {

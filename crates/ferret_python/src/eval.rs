@@ -125,6 +125,7 @@ pub(crate) fn analyze_source(
             callee_flows: HashMap::default(),
             name_flow_cache: HashMap::default(),
             local_calls: Vec::new(),
+            inline_limit_hit: false,
         };
         let first_fact = w.out.facts.len();
         let body = &parsed.syntax().body;
@@ -182,8 +183,14 @@ fn tree_depth(module: &ast::ModModule) -> usize {
 }
 
 enum Frame {
-    Function { name: String },
-    Class { bases: Vec<String>, command: bool },
+    Function {
+        name: String,
+    },
+    Class {
+        name: String,
+        bases: Vec<String>,
+        command: bool,
+    },
     Call(String),
 }
 
@@ -213,6 +220,8 @@ struct Walker<'a, 'f> {
     name_flow_cache: HashMap<String, FlowSet>,
     /// Calls of local functions: (calling function or None at top level, called name).
     local_calls: Vec<(Option<String>, String)>,
+    /// Set when applying a user function hit the inlining depth (a decoder calling itself).
+    inline_limit_hit: bool,
 }
 
 const BUILTINS: &[&str] = &[
@@ -628,9 +637,13 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 self.eval_param_defaults(&f.parameters);
                 self.bind_name(f.name.as_str(), Val::new(V::Def(f)));
-                self.push_frame(Frame::Function {
-                    name: f.name.to_string(),
-                });
+                // Methods are named `Class.method`, so promoting one class's `run` to import
+                // time does not promote every `run` in the module.
+                let name = match self.frames.last() {
+                    Some(Frame::Class { name: class, .. }) => format!("{class}.{}", f.name),
+                    _ => f.name.to_string(),
+                };
+                self.push_frame(Frame::Function { name });
                 self.scopes.push(HashMap::default());
                 self.bind_params(&f.parameters);
                 self.stmts(&f.body);
@@ -654,7 +667,11 @@ impl<'a, 'f> Walker<'a, 'f> {
                     self.eval(&d.expression);
                 }
                 let command = bases.iter().any(|b| is_command_base(b));
-                self.push_frame(Frame::Class { bases, command });
+                self.push_frame(Frame::Class {
+                    name: c.name.to_string(),
+                    bases,
+                    command,
+                });
                 self.scopes.push(HashMap::default());
                 self.stmts(&c.body);
                 self.scopes.pop();
@@ -704,6 +721,18 @@ impl<'a, 'f> Walker<'a, 'f> {
                 self.eval(&w.test);
                 self.stmts(&w.body);
                 self.stmts(&w.orelse);
+            }
+            Stmt::If(i) if is_main_guard(&i.test) => {
+                // `if __name__ == "__main__":` runs when the file is executed as a script,
+                // not on import: like a function body.
+                self.push_frame(Frame::Function {
+                    name: "<main>".into(),
+                });
+                self.stmts(&i.body);
+                self.pop_frame();
+                for clause in &i.elif_else_clauses {
+                    self.stmts(&clause.body);
+                }
             }
             Stmt::If(i) => {
                 self.eval(&i.test);
@@ -1727,6 +1756,18 @@ impl<'a, 'f> Walker<'a, 'f> {
             "builtins.exec" | "builtins.eval" | "builtins.execfile" => {
                 if let Some(a) = arg(0) {
                     self.exec_sink(a, c);
+                    if !a.is_known() && std::mem::take(&mut self.inline_limit_hit) {
+                        // Code that reaches exec through a decoder ferret could not finish
+                        // unfolding (it recurses past the inlining bound): say so.
+                        let (start, end) = self.abs(c.range());
+                        self.out.issues.push(SourceIssue {
+                            code: "decode-depth",
+                            start,
+                            end,
+                            detail: format!("the code passed to exec comes from a function that calls itself more than {MAX_INLINE} levels deep; not unfolded"),
+                            incomplete: true,
+                        });
+                    }
                 }
                 Val::unknown()
             }
@@ -1976,6 +2017,7 @@ impl<'a, 'f> Walker<'a, 'f> {
 
     fn inline_lambda(&mut self, l: &'a ast::ExprLambda, args: &[Val<'a>]) -> Val<'a> {
         if self.inline_depth >= MAX_INLINE {
+            self.inline_limit_hit = true;
             return Val::unknown();
         }
         self.inline_depth += 1;
@@ -1999,7 +2041,11 @@ impl<'a, 'f> Walker<'a, 'f> {
 
     /// Applies a small function (assignments, expression statements, a return) to arguments.
     fn inline_def(&mut self, d: &'a ast::StmtFunctionDef, args: &[Val<'a>]) -> Val<'a> {
-        if self.inline_depth >= MAX_INLINE || d.body.len() > 20 {
+        if self.inline_depth >= MAX_INLINE {
+            self.inline_limit_hit = true;
+            return Val::unknown();
+        }
+        if d.body.len() > 20 {
             return Val::unknown();
         }
         self.inline_depth += 1;
@@ -2410,6 +2456,16 @@ fn percent_format(fmt: &str, args: &Val<'_>) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// `__name__ == "__main__"` (either way round).
+fn is_main_guard(test: &Expr) -> bool {
+    let Expr::Compare(c) = test else { return false };
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__");
+    let is_main = |e: &Expr| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
+    c.comparators.len() == 1
+        && ((is_name(&c.left) && is_main(&c.comparators[0]))
+            || (is_main(&c.left) && is_name(&c.comparators[0])))
 }
 
 /// Runs of printable ASCII at least `min` long (names and constants inside bytecode).
