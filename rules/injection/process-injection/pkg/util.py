@@ -27,3 +27,10 @@ def own_pid():
 def shared_buffer(size):
     # ok: process-injection
     return mmap.mmap(-1, size, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+
+
+# Called when the module is imported, so the code above runs at import time.
+inject(1, 1)
+run_in_memory(1)
+own_pid()
+shared_buffer(1)
