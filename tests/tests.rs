@@ -12,6 +12,7 @@ mod support;
 mod cli;
 mod corpus;
 mod hostile;
+mod identity;
 mod mirror;
 mod rules;
 mod shared;

@@ -50,8 +50,18 @@ thread_local! {
 /// One analysed member.
 struct FileResult {
     path: String,
-    facts: Option<Facts>,
-    role: Option<FileRole>,
+    /// None when the package's time budget ran out before this file.
+    outcome: Option<FileOutcome>,
+}
+
+/// What one analysed file contributes. Facts are matched and dropped as soon as a file is
+/// analysed, so memory holds one file's facts per thread, not a whole package's.
+struct FileOutcome {
+    findings: Vec<Finding>,
+    unanalysed: Vec<String>,
+    python_bytes: u64,
+    referenced: Vec<String>,
+    syntax_error: bool,
 }
 
 impl Engine {
@@ -141,16 +151,26 @@ impl Engine {
                 timed_out.store(true, std::sync::atomic::Ordering::Relaxed);
                 return FileResult {
                     path: m.path.clone(),
-                    facts: None,
-                    role: Some(role),
+                    outcome: None,
                 };
             }
             let data = m.data.as_deref().unwrap_or_default();
             let facts = ferret_python::analyze(data, role, flows, &self.options.python);
+            let outcome = FileOutcome {
+                findings: self.match_file(&m.path, &facts),
+                unanalysed: facts
+                    .issues
+                    .iter()
+                    .filter(|i| i.incomplete)
+                    .map(|i| i.detail.clone())
+                    .collect(),
+                python_bytes: facts.text.len() as u64,
+                referenced: referenced_names(&facts),
+                syntax_error: facts.issues.iter().any(|i| i.code == "syntax-error"),
+            };
             FileResult {
                 path: m.path.clone(),
-                facts: Some(facts),
-                role: Some(role),
+                outcome: Some(outcome),
             }
         };
         let mut results: Vec<FileResult> =
@@ -159,7 +179,11 @@ impl Engine {
         // Text members that installed or imported code names and that read as Python are code
         // too (`exec(open('payload.dat').read())`).
         let analysed: HashSet<usize> = code.iter().map(|(i, _)| *i).collect();
-        let referenced = referenced_names(&results);
+        let referenced: HashSet<&str> = results
+            .iter()
+            .filter_map(|r| r.outcome.as_ref())
+            .flat_map(|o| o.referenced.iter().map(String::as_str))
+            .collect();
         let extra: Vec<(usize, FileRole)> = archive
             .members
             .iter()
@@ -177,26 +201,20 @@ impl Engine {
             .map(|(i, _)| (i, FileRole::Module))
             .collect();
         // Only text CPython could run: a README that merely mentions code is not code.
-        let parses = |r: &FileResult| {
-            r.facts
-                .as_ref()
-                .is_some_and(|f| !f.issues.iter().any(|i| i.code == "syntax-error"))
-        };
-        results.extend(
-            extra
-                .par_iter()
-                .map(|&(i, role)| analyse(i, role))
-                .filter(parses)
-                .collect::<Vec<_>>(),
-        );
+        let parses = |r: &FileResult| r.outcome.as_ref().is_some_and(|o| !o.syntax_error);
+        let extra_results: Vec<FileResult> = extra
+            .par_iter()
+            .map(|&(i, role)| analyse(i, role))
+            .filter(parses)
+            .collect();
+        results.extend(extra_results);
 
         let mut findings = Vec::new();
         let mut not_analysed = Vec::new();
         let mut incomplete = false;
         let mut python_bytes = 0u64;
-
-        for r in &results {
-            let Some(facts) = &r.facts else {
+        for r in results.iter_mut() {
+            let Some(o) = r.outcome.as_mut() else {
                 incomplete = true;
                 not_analysed.push(NotAnalysed {
                     file: r.path.clone(),
@@ -204,16 +222,15 @@ impl Engine {
                 });
                 continue;
             };
-            python_bytes += facts.text.len() as u64;
-            findings.extend(self.match_file(&r.path, facts));
-            for issue in facts.issues.iter().filter(|i| i.incomplete) {
+            python_bytes += o.python_bytes;
+            findings.append(&mut o.findings);
+            for reason in &o.unanalysed {
                 incomplete = true;
                 not_analysed.push(NotAnalysed {
                     file: r.path.clone(),
-                    reason: issue.detail.clone(),
+                    reason: reason.clone(),
                 });
             }
-            let _ = r.role;
         }
 
         // Members as files, and the archive's own issues.
@@ -513,7 +530,7 @@ fn unreadable(label: &str, error: String, started: Instant) -> PackageReport {
 /// Base names of files that code runs: named in a string inside exec/eval/compile, runpy,
 /// `subprocess`/`os.system`-style calls (`exec(open('payload.dat').read())`). Data files a
 /// package merely opens (`service-2.json`) are not code.
-fn referenced_names(results: &[FileResult]) -> HashSet<String> {
+fn referenced_names(facts: &Facts) -> Vec<String> {
     const RUNNERS: &[&str] = &[
         "builtins.exec",
         "builtins.eval",
@@ -531,28 +548,24 @@ fn referenced_names(results: &[FileResult]) -> HashSet<String> {
         ".json", ".md", ".rst", ".txt.gz", ".csv", ".yaml", ".yml", ".toml", ".cfg", ".ini",
         ".html", ".xml", ".svg",
     ];
-    let mut names = HashSet::new();
-    for r in results {
-        let Some(facts) = &r.facts else { continue };
-        for f in &facts.facts {
-            let FactKind::Str { value, .. } = &f.kind else {
-                continue;
-            };
-            if value.len() >= 256 || value.contains('\n') || DATA.iter().any(|d| value.ends_with(d))
-            {
-                continue;
-            }
-            let runs = facts.contexts.get(f.ctx as usize).is_some_and(|c| {
-                c.calls
-                    .iter()
-                    .any(|call| RUNNERS.iter().any(|p| call.starts_with(p)))
-            });
-            if !runs {
-                continue;
-            }
-            if let Some(base) = value.rsplit(['/', '\\']).next().filter(|b| !b.is_empty()) {
-                names.insert(base.to_string());
-            }
+    let mut names = Vec::new();
+    for f in &facts.facts {
+        let FactKind::Str { value, .. } = &f.kind else {
+            continue;
+        };
+        if value.len() >= 256 || value.contains('\n') || DATA.iter().any(|d| value.ends_with(d)) {
+            continue;
+        }
+        let runs = facts.contexts.get(f.ctx as usize).is_some_and(|c| {
+            c.calls
+                .iter()
+                .any(|call| RUNNERS.iter().any(|p| call.starts_with(p)))
+        });
+        if !runs {
+            continue;
+        }
+        if let Some(base) = value.rsplit(['/', '\\']).next().filter(|b| !b.is_empty()) {
+            names.push(base.to_string());
         }
     }
     names

@@ -1434,7 +1434,52 @@ impl<'a, 'f> Walker<'a, 'f> {
             .fold(0, |f, v| f | v.deep_flows());
         self.exec_payload = None;
         let mut result = self.apply(&callee, &fval, recv.as_ref(), method, &args, &kwargs, c);
-        let exec_payload = self.exec_payload.take();
+        let mut exec_payload = self.exec_payload.take();
+        if self.emit {
+            // Python decoded inside an inlined helper (where nothing is emitted) is scanned
+            // here, at the call that produced it.
+            if result.origin == Origin::Decoded && result.payload.is_none() {
+                if let Some(bytes) = result
+                    .as_bytes()
+                    .filter(|b| decode::looks_like_python(b))
+                    .map(<[u8]>::to_vec)
+                {
+                    if let Some(idx) = self.nested_scan(&bytes, &result.chain.clone(), c.range()) {
+                        result.set_payload(idx);
+                    }
+                }
+            }
+            // Code in a string that is written to a file or handed to a process is code too.
+            let carrier = matches!(method, Some("write" | "writelines"))
+                || [
+                    "subprocess.",
+                    "os.system",
+                    "os.popen",
+                    "os.exec",
+                    "os.spawn",
+                ]
+                .iter()
+                .any(|p| callee.starts_with(p));
+            if carrier {
+                for a in &args {
+                    let mut texts = Vec::new();
+                    let mut room = 8;
+                    a.collect_strings(&mut texts, &mut room);
+                    for t in texts {
+                        if t.len() >= 40
+                            && t.contains('\n')
+                            && decode::looks_like_python(t.as_bytes())
+                        {
+                            if let Some(idx) =
+                                self.nested_scan(t.as_bytes(), &a.chain.clone(), c.range())
+                            {
+                                exec_payload.get_or_insert(idx);
+                            }
+                        }
+                    }
+                }
+            }
+        }
 
         if self.emit {
             let mut arg_strings = Vec::new();
