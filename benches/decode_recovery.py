@@ -5,9 +5,11 @@ exec/eval, in how many does ferret recover the innermost payload?
 usage: benches/decode_recovery.py [--ferret PATH] [--shared DIR] [--jsonl FILE]
 
 The denominator is found independently of ferret, by a plain text heuristic over every Python
-member (read in memory; nothing is extracted, installed or run): the member calls exec/eval and
-also calls a decoder (b64decode and friends, fromhex/unhexlify, zlib/gzip/bz2/lzma decompress,
-codecs.decode, marshal.loads, Fernet) and holds an encoded-looking literal of 40+ characters.
+member (read in memory; nothing is extracted, installed or run): the member holds an
+encoded-looking literal of 40+ characters and an exec/eval call whose argument involves a decoder
+(b64decode and friends, fromhex/unhexlify, zlib/gzip/bz2/lzma decompress, codecs.decode,
+marshal.loads, Fernet) — on the same line, or through a name assigned from a decoder, or a
+small decoding lambda/function applied in the call.
 The numerator: ferret's report for that file has a finding carrying a decoded payload that is
 Python (or bytecode, for marshal). Unrecovered files are listed with the decoders they mention.
 --jsonl reuses a `ferret scan --format jsonl` output (e.g. target/accuracy/malicious-dev.jsonl).
@@ -58,14 +60,32 @@ def python_members(data):
         return
 
 
+ARG_NAME = re.compile(rb"\b(?:exec|eval)\s*\(\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
 def encoded_exec(data):
+    """Decoder styles whose output reaches exec/eval in this archive's Python members."""
     styles = set()
     for _, src in python_members(data):
         if not EXEC.search(src) or not BLOB.search(src):
             continue
-        for style, rx in DECODERS.items():
-            if rx.search(src):
-                styles.add(style)
+        lines = src.splitlines()
+        # Names assigned (or defined) from a decoder: `x = b64decode(...)`, `_ = lambda ...`.
+        decoding_names = {}
+        for line in lines:
+            m = re.match(rb"\s*(?:def\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|\()", line)
+            if m:
+                for style, rx in DECODERS.items():
+                    if rx.search(line):
+                        decoding_names.setdefault(m.group(1), set()).add(style)
+        for line in lines:
+            if not EXEC.search(line):
+                continue
+            for style, rx in DECODERS.items():
+                if rx.search(line):
+                    styles.add(style)
+            for m in ARG_NAME.finditer(line):
+                styles |= decoding_names.get(m.group(1), set())
     return styles
 
 
