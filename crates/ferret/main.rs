@@ -70,12 +70,24 @@ enum Format {
     Sarif,
 }
 
+/// `--fail-on`: the verdict from which the exit code is 1 (shared by `scan` and `mirror`).
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum FailOn {
+pub(crate) enum FailOn {
     Malicious,
     Suspicious,
     Unscannable,
     Never,
+}
+
+impl FailOn {
+    pub(crate) fn threshold(self) -> Option<Verdict> {
+        match self {
+            Self::Malicious => Some(Verdict::Malicious),
+            Self::Suspicious => Some(Verdict::Suspicious),
+            Self::Unscannable => Some(Verdict::Unscannable),
+            Self::Never => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -248,12 +260,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let threshold = match args.fail_on {
-        FailOn::Malicious => Some(Verdict::Malicious),
-        FailOn::Suspicious => Some(Verdict::Suspicious),
-        FailOn::Unscannable => Some(Verdict::Unscannable),
-        FailOn::Never => None,
-    };
+    let threshold = args.fail_on.threshold();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failing = false;

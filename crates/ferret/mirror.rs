@@ -1,12 +1,12 @@
 //! `ferret mirror`: batch-scan a PyPI mirror into a results database; report, restore, merge.
 //! `ferret mirror ROOT` is short for `ferret mirror scan ROOT`.
 
-use crate::{init_threads, load_rules, Bounds, RuleSource};
+use crate::{init_threads, load_rules, Bounds, FailOn, RuleSource};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use ferret_engine::Engine;
 use ferret_mirror::{ProgressMode, Shard};
-use ferret_report::{RuleMeta, Verdict};
+use ferret_report::RuleMeta;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,14 +35,6 @@ enum MirrorCommand {
     Restore(RestoreArgs),
     /// Combine databases (e.g. one per shard) into one.
     Merge(MergeArgs),
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum FailOn {
-    Malicious,
-    Suspicious,
-    Unscannable,
-    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -172,12 +164,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         log_interval: Duration::from_secs(a.log_interval.max(1)),
     };
     let summary = ferret_mirror::scan(&engine, &cfg)?;
-    let threshold = match a.fail_on {
-        FailOn::Malicious => Some(Verdict::Malicious),
-        FailOn::Suspicious => Some(Verdict::Suspicious),
-        FailOn::Unscannable => Some(Verdict::Unscannable),
-        FailOn::Never => None,
-    };
+    let threshold = a.fail_on.threshold();
     let failing = threshold.is_some_and(|t| summary.verdicts[t as usize..].iter().any(|&n| n > 0));
     Ok(if failing {
         ExitCode::from(1)

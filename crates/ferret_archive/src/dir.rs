@@ -1,9 +1,7 @@
 //! Directory trees (an unpacked sdist or a source checkout), read like an archive: symlinks
 //! are noted and never followed, the same limits apply.
 
-use crate::{
-    hex, push_member, read_member_content, Archive, Budget, Format, Limits, Member, MemberKind,
-};
+use crate::{hex, read_file_member, Archive, Budget, Format, Limits, Member, MemberKind};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::io;
@@ -68,18 +66,12 @@ pub fn read_dir(root: &Path, limits: &Limits) -> io::Result<Archive> {
             continue;
         }
         let mut f = fs::File::open(&full)?;
-        let (data, size, magic, skipped) =
-            read_member_content(&mut f, &rel, 0, meta.len(), true, &mut budget);
-        push_member(
-            Member {
-                path: rel,
-                kind: MemberKind::File,
-                size,
-                data,
-                magic,
-                skipped,
-                link_target: None,
-            },
+        read_file_member(
+            &mut f,
+            rel,
+            0,
+            meta.len(),
+            true,
             0,
             &mut budget,
             &mut members,

@@ -366,8 +366,18 @@ pub(crate) fn read_container(
             zipfile::read(bytes, prefix, depth, budget, out);
             Format::Zip
         }
-        Some(Magic::Gzip) => {
-            let dec = flate2::read::MultiGzDecoder::new(bytes);
+        Some(magic @ (Magic::Gzip | Magic::Bzip2)) => {
+            let (dec, format): (Box<dyn Read + '_>, Format) = if magic == Magic::Gzip {
+                (
+                    Box::new(flate2::read::MultiGzDecoder::new(bytes)),
+                    Format::TarGz,
+                )
+            } else {
+                (
+                    Box::new(bzip2::read::MultiBzDecoder::new(bytes)),
+                    Format::TarBz2,
+                )
+            };
             read_stream(
                 dec,
                 bytes.len() as u64,
@@ -376,20 +386,7 @@ pub(crate) fn read_container(
                 depth,
                 budget,
                 out,
-                Format::TarGz,
-            )
-        }
-        Some(Magic::Bzip2) => {
-            let dec = bzip2::read::MultiBzDecoder::new(bytes);
-            read_stream(
-                dec,
-                bytes.len() as u64,
-                name,
-                prefix,
-                depth,
-                budget,
-                out,
-                Format::TarBz2,
+                format,
             )
         }
         Some(Magic::Xz) => {
@@ -499,18 +496,12 @@ fn read_stream<R: Read>(
         .to_string();
     if budget.admit_member(&path) {
         let mut reader = io::Cursor::new(head).chain(dec);
-        let (data, size, magic, skipped) =
-            read_member_content(&mut reader, &path, compressed.max(1), 0, false, budget);
-        push_member(
-            Member {
-                path,
-                kind: MemberKind::File,
-                size,
-                data,
-                magic,
-                skipped,
-                link_target: None,
-            },
+        read_file_member(
+            &mut reader,
+            path,
+            compressed.max(1),
+            0,
+            false,
             depth,
             budget,
             out,
@@ -665,6 +656,32 @@ fn skip_reason(magic: Option<Magic>) -> String {
         Some(m) => format!("binary ({})", m.as_str()),
         None => "binary".to_string(),
     }
+}
+
+/// Reads a regular member's content within the limits and adds it (opening nested archives).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn read_file_member(
+    reader: &mut dyn Read,
+    path: String,
+    compressed: u64,
+    declared: u64,
+    random_access: bool,
+    depth: usize,
+    budget: &mut Budget<'_>,
+    out: &mut Vec<Member>,
+) {
+    let (data, size, magic, skipped) =
+        read_member_content(reader, &path, compressed, declared, random_access, budget);
+    let member = Member {
+        path,
+        kind: MemberKind::File,
+        size,
+        data,
+        magic,
+        skipped,
+        link_target: None,
+    };
+    push_member(member, depth, budget, out);
 }
 
 /// After a member is read: recurse into nested archives (bounded depth).

@@ -1,9 +1,7 @@
 //! Tar reading (plain, gzip, bzip2, xz). Tar is a stream: every member's bytes pass through the
 //! decompressor, but only the ones worth analysing are kept.
 
-use crate::{
-    join_prefix, normalize_path, push_member, read_member_content, Budget, Member, MemberKind,
-};
+use crate::{join_prefix, normalize_path, read_file_member, Budget, Member, MemberKind};
 use std::collections::HashSet;
 use std::io::Read;
 use tar::EntryType;
@@ -95,18 +93,12 @@ pub(crate) fn read<R: Read>(
                 false,
             );
         }
-        let (data, size, magic, skipped) =
-            read_member_content(&mut entry, &path, compressed_len.max(1), 0, false, budget);
-        push_member(
-            Member {
-                path,
-                kind,
-                size,
-                data,
-                magic,
-                skipped,
-                link_target: None,
-            },
+        read_file_member(
+            &mut entry,
+            path,
+            compressed_len.max(1),
+            0,
+            false,
             depth,
             budget,
             out,

@@ -1,9 +1,7 @@
 //! Zip, wheel and egg reading. Zip has random access, so binaries are sniffed from their
 //! first bytes and never inflated whole.
 
-use crate::{
-    join_prefix, normalize_path, push_member, read_member_content, Budget, Member, MemberKind,
-};
+use crate::{join_prefix, normalize_path, read_file_member, Budget, Member, MemberKind};
 use std::collections::HashSet;
 use std::io::Cursor;
 
@@ -99,18 +97,12 @@ pub(crate) fn read(
         }
         let declared = entry.size();
         let mut entry = entry;
-        let (data, size, magic, skipped) =
-            read_member_content(&mut entry, &path, compressed.max(1), declared, true, budget);
-        push_member(
-            Member {
-                path,
-                kind,
-                size,
-                data,
-                magic,
-                skipped,
-                link_target: None,
-            },
+        read_file_member(
+            &mut entry,
+            path,
+            compressed.max(1),
+            declared,
+            true,
             depth,
             budget,
             out,
