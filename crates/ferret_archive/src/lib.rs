@@ -484,16 +484,19 @@ fn read_stream<R: Read>(
         return format;
     }
     // A single compressed file: one member named after it, without the compression suffix.
+    // Inside another archive it is listed under its container (`data.json.gz!/data.json`),
+    // so it never takes the name of a real member of that archive.
     let base = if prefix.is_empty() {
         name
     } else {
-        prefix.trim_end_matches('!')
+        let outer = prefix.trim_end_matches('!');
+        outer.rsplit('/').next().unwrap_or(outer)
     };
-    let path = [".gz", ".bz2", ".xz", ".tgz"]
+    let stem = [".gz", ".bz2", ".xz", ".tgz"]
         .iter()
         .find_map(|e| base.strip_suffix(e))
-        .unwrap_or(base)
-        .to_string();
+        .unwrap_or(base);
+    let path = join_prefix(prefix, stem);
     if budget.admit_member(&path) {
         let mut reader = io::Cursor::new(head).chain(dec);
         read_file_member(

@@ -62,6 +62,8 @@ struct FileOutcome {
     python_bytes: u64,
     referenced: Vec<String>,
     syntax_error: bool,
+    /// Keyword arguments of `setup()` in setup.py, for the metadata checks.
+    setup_kwargs: Vec<(String, String)>,
 }
 
 impl Engine {
@@ -167,6 +169,11 @@ impl Engine {
                 python_bytes: facts.text.len() as u64,
                 referenced: referenced_names(&facts),
                 syntax_error: facts.issues.iter().any(|i| i.code == "syntax-error"),
+                setup_kwargs: if role == FileRole::SetupScript {
+                    setup_kwargs(&facts)
+                } else {
+                    Vec::new()
+                },
             };
             FileResult {
                 path: m.path.clone(),
@@ -255,7 +262,13 @@ impl Engine {
             }
         }
         let mut issues: Vec<Issue> = archive.issues.clone();
-        issues.extend(pkg.signals());
+        let setup_kwargs = results
+            .iter()
+            .filter_map(|r| r.outcome.as_ref())
+            .map(|o| o.setup_kwargs.as_slice())
+            .find(|k| !k.is_empty())
+            .unwrap_or_default();
+        issues.extend(pkg.signals(&archive, setup_kwargs));
         for issue in &issues {
             incomplete |= issue.incomplete;
             if issue.incomplete {
@@ -530,6 +543,30 @@ fn unreadable(label: &str, error: String, started: Instant) -> PackageReport {
 /// Base names of files that code runs: named in a string inside exec/eval/compile, runpy,
 /// `subprocess`/`os.system`-style calls (`exec(open('payload.dat').read())`). Data files a
 /// package merely opens (`service-2.json`) are not code.
+/// Keyword arguments of the `setup()` call in a setup script, when it has exactly one (several
+/// calls are alternative builds chosen at run time, none of them *the* declaration).
+fn setup_kwargs(facts: &Facts) -> Vec<(String, String)> {
+    let mut calls = facts
+        .facts
+        .iter()
+        .filter(|f| f.payload.is_none())
+        .filter_map(|f| match &f.kind {
+            FactKind::Call(c)
+                if matches!(
+                    c.callee.as_str(),
+                    "setuptools.setup" | "distutils.core.setup"
+                ) =>
+            {
+                Some(&c.kwargs)
+            }
+            _ => None,
+        });
+    match (calls.next(), calls.next()) {
+        (Some(kwargs), None) => kwargs.clone(),
+        _ => Vec::new(),
+    }
+}
+
 fn referenced_names(facts: &Facts) -> Vec<String> {
     const RUNNERS: &[&str] = &[
         "builtins.exec",

@@ -1,9 +1,15 @@
 //! The package model: where its root is, what role each file plays, its declared identity,
-//! and the identity signals (typosquatting) derived from it.
+//! and the identity signals derived from it (typosquatting, starjacking, metadata anomalies,
+//! wheel RECORD integrity, bytecode without source).
 
-use ferret_archive::{Archive, Issue};
-use ferret_identity::PopularList;
+use ferret_archive::{Archive, Format, Issue, MemberKind};
+use ferret_identity::{
+    check_entry_points, check_metadata, check_record, entry_points_from_setup_kwarg, normalize,
+    parse_entry_points_ini, parse_pyproject, EntryPoint, Metadata, PopularList, RecordMember,
+    Signal,
+};
 use ferret_python::FileRole;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub(crate) struct Package {
@@ -13,13 +19,15 @@ pub(crate) struct Package {
     pub version: Option<String>,
     /// Name as given by the archive's file name (for wheels and sdists).
     file_name_project: Option<String>,
+    /// The shallowest PKG-INFO/METADATA: its path and what it declares.
+    metadata: Option<(String, Metadata)>,
 }
 
 impl Package {
     pub fn new(archive: &Archive, file_name: &str) -> Self {
         let root = common_root(archive);
-        let (mut name, mut version) = (None, None);
         // Metadata at the shallowest depth wins: PKG-INFO of the sdist, METADATA of the wheel.
+        let mut metadata: Option<(String, Metadata)> = None;
         let mut best_depth = usize::MAX;
         for m in &archive.members {
             let base = m.path.rsplit('/').next().unwrap_or(&m.path);
@@ -31,31 +39,27 @@ impl Package {
                 continue;
             }
             if let Some(text) = m.data.as_deref().map(String::from_utf8_lossy) {
-                let header = |key: &str| {
-                    text.lines()
-                        .take_while(|l| !l.is_empty())
-                        .find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()))
-                        .filter(|v| !v.is_empty())
-                };
-                if let Some(n) = header("Name:") {
-                    name = Some(n);
-                    version = header("Version:");
+                let parsed = Metadata::parse(&text);
+                if parsed.name.is_some() {
+                    metadata = Some((m.path.clone(), parsed));
                     best_depth = depth;
                 }
             }
         }
         let file_name_project = project_from_file_name(file_name);
-        if name.is_none() {
-            name = file_name_project.clone();
-        }
-        if version.is_none() {
-            version = version_from_file_name(file_name);
-        }
+        let declared = metadata.as_ref().map(|(_, m)| m);
+        let name = declared
+            .and_then(|m| m.name.clone())
+            .or_else(|| file_name_project.clone());
+        let version = declared
+            .and_then(|m| m.version.clone())
+            .or_else(|| version_from_file_name(file_name));
         Self {
             root,
             name,
             version,
             file_name_project,
+            metadata,
         }
     }
 
@@ -100,29 +104,223 @@ impl Package {
         }
     }
 
-    /// Identity signals, reported as issues that rules match (`typosquat`).
-    pub fn signals(&self) -> Vec<Issue> {
+    /// Identity, metadata and integrity signals, reported as issues that rules match
+    /// (`typosquat`, `starjacking`, `record-mismatch`, ...). `setup_kwargs` are the keyword
+    /// arguments of the `setup()` call in `setup.py`, when there is one.
+    pub fn signals(&self, archive: &Archive, setup_kwargs: &[(String, String)]) -> Vec<Issue> {
         let mut out = Vec::new();
         let list = PopularList::builtin();
+        let meta_path = self
+            .metadata
+            .as_ref()
+            .map(|(p, _)| p.clone())
+            .unwrap_or_else(|| "PKG-INFO".into());
+        let issue = |code: &'static str, path: &str, detail: String| Issue {
+            code,
+            path: path.to_string(),
+            detail,
+            incomplete: false,
+        };
         for candidate in [self.name.as_deref(), self.file_name_project.as_deref()]
             .into_iter()
             .flatten()
         {
             if let Some(hit) = list.check_typosquat(candidate) {
-                out.push(Issue {
-                    code: "typosquat",
-                    path: "PKG-INFO".into(),
-                    detail: format!(
+                out.push(issue(
+                    "typosquat",
+                    &meta_path,
+                    format!(
                         "`{candidate}` looks like `{}` (rank {} on PyPI) by {}",
                         hit.imitates, hit.rank, hit.technique
                     ),
-                    incomplete: false,
-                });
+                ));
                 break;
             }
         }
+        if let Some((path, meta)) = &self.metadata {
+            if let (Some(declared), Some(file)) = (&meta.name, &self.file_name_project) {
+                if normalize(declared) != normalize(file) {
+                    out.push(issue(
+                        "name-mismatch",
+                        path,
+                        format!("metadata names `{declared}` but the archive is named `{file}`"),
+                    ));
+                }
+            }
+            for s in check_metadata(meta, list) {
+                out.push(issue(s.code, path, s.detail));
+            }
+            if let Some(s) = setup_mismatch(meta, setup_kwargs) {
+                out.push(issue(s.code, &format!("{}setup.py", self.root), s.detail));
+            }
+        }
+
+        // Entry points wherever the package declares them.
+        let package = self.name.as_deref().unwrap_or_default();
+        let mut entry_points: Vec<(String, EntryPoint)> = Vec::new();
+        for m in &archive.members {
+            let Some(text) = m.data.as_deref().and_then(|d| std::str::from_utf8(d).ok()) else {
+                continue;
+            };
+            let rel = m.path.strip_prefix(&self.root).unwrap_or(&m.path);
+            let eps = if rel.ends_with("entry_points.txt") && rel.matches('/').count() <= 2 {
+                parse_entry_points_ini(text, false)
+            } else if rel == "setup.cfg" {
+                parse_entry_points_ini(text, true)
+            } else if rel == "pyproject.toml" {
+                parse_pyproject(text).1
+            } else {
+                continue;
+            };
+            entry_points.extend(eps.into_iter().map(|e| (m.path.clone(), e)));
+        }
+        if let Some((_, text)) = setup_kwargs.iter().find(|(k, _)| k == "entry_points") {
+            let path = format!("{}setup.py", self.root);
+            entry_points.extend(
+                entry_points_from_setup_kwarg(text)
+                    .into_iter()
+                    .map(|e| (path.clone(), e)),
+            );
+        }
+        let mut seen = HashSet::new();
+        for (path, ep) in &entry_points {
+            for s in check_entry_points(std::slice::from_ref(ep), package) {
+                if seen.insert(s.detail.clone()) {
+                    out.push(issue(s.code, path, s.detail));
+                }
+            }
+        }
+
+        if archive.format == Format::Zip {
+            out.extend(self.record_signals(archive));
+        }
+        out.extend(orphan_bytecode(archive));
         out
     }
+
+    /// RECORD of a wheel (a zip with a top-level `*.dist-info/RECORD`).
+    fn record_signals(&self, archive: &Archive) -> Vec<Issue> {
+        let Some(record) = archive
+            .members
+            .iter()
+            .find(|m| m.path.ends_with(".dist-info/RECORD") && m.path.matches('/').count() == 1)
+        else {
+            return Vec::new();
+        };
+        let Some(text) = record.data.as_deref().map(String::from_utf8_lossy) else {
+            return Vec::new();
+        };
+        let members: Vec<RecordMember<'_>> = archive
+            .members
+            .iter()
+            .filter(|m| m.kind == MemberKind::File && !m.path.contains("!/"))
+            .map(|m| RecordMember {
+                path: &m.path,
+                size: m.size,
+                data: m.data.as_deref(),
+            })
+            .collect();
+        check_record(&record.path, &text, &members)
+            .into_iter()
+            .map(|s| Issue {
+                code: s.code,
+                path: record.path.clone(),
+                detail: s.detail,
+                incomplete: false,
+            })
+            .collect()
+    }
+}
+
+/// `setup.py` declaring a different name or version than the metadata built from it: the
+/// archive was edited after it was built, or the metadata is a decoy. Only literal values are
+/// compared (a `name=NAME` whose constant was not folded is source text, not a name).
+fn setup_mismatch(meta: &Metadata, setup_kwargs: &[(String, String)]) -> Option<Signal> {
+    let kw = |k: &str| {
+        setup_kwargs
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+    };
+    if let (Some(declared), Some(setup)) = (meta.name.as_deref(), kw("name")) {
+        let literal = !setup.is_empty()
+            && setup
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && setup.chars().any(|c| c.is_ascii_lowercase() || c == '-')
+            // `pkg.__title__`: an attribute that was not folded, not a name.
+            && !setup.contains("__");
+        if literal && normalize(setup) != normalize(declared) {
+            return Some(Signal {
+                code: "setup-metadata-mismatch",
+                detail: format!("setup.py declares name `{setup}`, the metadata `{declared}`"),
+            });
+        }
+    }
+    if let (Some(declared), Some(setup)) = (meta.version.as_deref(), kw("version")) {
+        let literal = setup.starts_with(|c: char| c.is_ascii_digit())
+            && setup
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '!'));
+        if literal && setup != declared && normalize_version(setup) != normalize_version(declared) {
+            return Some(Signal {
+                code: "setup-metadata-mismatch",
+                detail: format!("setup.py declares version `{setup}`, the metadata `{declared}`"),
+            });
+        }
+    }
+    None
+}
+
+/// `1.0` and `1.0.0`, `1.0-1` and `1.0.post1` are the same version for this comparison.
+fn normalize_version(v: &str) -> String {
+    let v = v.to_ascii_lowercase().replace('-', ".post");
+    let mut parts: Vec<&str> = v.split('.').collect();
+    while parts.len() > 1 && parts.last() == Some(&"0") {
+        parts.pop();
+    }
+    parts.join(".")
+}
+
+/// Compiled `.pyc` files whose source is not in the package: code that cannot be read.
+fn orphan_bytecode(archive: &Archive) -> Vec<Issue> {
+    let sources: HashSet<&str> = archive
+        .members
+        .iter()
+        .filter_map(|m| m.path.strip_suffix(".py"))
+        .collect();
+    let mut orphans: Vec<&str> = archive
+        .members
+        .iter()
+        .filter(|m| m.kind == MemberKind::File)
+        .filter_map(|m| {
+            let stem = m.path.strip_suffix(".pyc")?;
+            // `pkg/__pycache__/mod.cpython-311.pyc` → `pkg/mod`
+            let source = match stem.rsplit_once("/__pycache__/") {
+                Some((dir, file)) => format!("{dir}/{}", file.split('.').next().unwrap_or(file)),
+                None => match stem.strip_prefix("__pycache__/") {
+                    Some(file) => file.split('.').next().unwrap_or(file).to_string(),
+                    None => stem.to_string(),
+                },
+            };
+            (!sources.contains(source.as_str())).then_some(m.path.as_str())
+        })
+        .collect();
+    if orphans.is_empty() {
+        return Vec::new();
+    }
+    orphans.sort();
+    let n = orphans.len();
+    let shown = orphans[..n.min(5)].join(", ");
+    vec![Issue {
+        code: "bytecode-without-source",
+        path: orphans[0].to_string(),
+        detail: format!(
+            "{n} compiled .pyc file(s) without their .py source: {shown}{}",
+            if n > 5 { ", ..." } else { "" }
+        ),
+        incomplete: false,
+    }]
 }
 
 fn common_root(archive: &Archive) -> String {

@@ -1,5 +1,7 @@
-//! Package-name identity checks: is a name imitating a popular PyPI project (typosquatting), and
-//! does a repository URL belong to the package that claims it (starjacking)?
+//! Package identity checks: is a name imitating a popular PyPI project (typosquatting), does a
+//! repository URL belong to the package that claims it (starjacking), does the declared metadata
+//! look like a real project's ([`check_metadata`], [`check_entry_points`]), and does a wheel
+//! match its own `RECORD` ([`check_record`])?
 //!
 //! The popular names are data (`rules/identity/popular.txt`, most downloaded first) and so is
 //! the allowlist of legitimate look-alike pairs (`rules/identity/allowlist.txt`).
@@ -29,6 +31,8 @@
 mod confusable;
 mod fuzzy;
 mod hash;
+mod metadata;
+mod record;
 mod repo;
 
 use std::fmt;
@@ -38,6 +42,11 @@ use std::sync::OnceLock;
 use confusable::{fold_unicode, skeleton_chars, skeleton_may_start, visual_skeleton};
 use fuzzy::DeletionIndex;
 use hash::{hash_bytes, FxHashMap, FxHashSet};
+pub use metadata::{
+    check_entry_points, check_metadata, entry_points_from_setup_kwarg, parse_entry_points_ini,
+    parse_pyproject, version_is_anomalous, EntryPoint, Metadata, Signal,
+};
+pub use record::{check_record, RecordMember};
 pub use repo::{parse_repo_url, repo_matches_package};
 
 // How far down the list (by rank) each technique looks for a target. Squatting pays in
