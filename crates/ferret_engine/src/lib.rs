@@ -4,10 +4,12 @@
 //! thread. Files of a package are analysed in parallel with rayon, packages too; results are
 //! sorted so output never depends on scheduling.
 
+mod diff;
 mod package;
 mod rule_test;
 mod score;
 
+pub use diff::{render_diff, DiffReport, Hook, PackageSummary};
 pub use package::{expand_inputs, Input};
 pub use rule_test::{test_rules, RuleTestOutcome};
 

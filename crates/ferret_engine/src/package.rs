@@ -323,7 +323,7 @@ fn orphan_bytecode(archive: &Archive) -> Vec<Issue> {
     }]
 }
 
-fn common_root(archive: &Archive) -> String {
+pub(crate) fn common_root(archive: &Archive) -> String {
     let mut root: Option<&str> = None;
     for m in &archive.members {
         let first = match m.path.split_once('/') {
