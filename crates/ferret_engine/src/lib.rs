@@ -37,6 +37,8 @@ pub struct Engine {
     by_kind: [Vec<usize>; 5],
     /// Identifies this engine's rule set in per-thread caches.
     id: u64,
+    /// The YARA rules, compiled into one scanner, and each one's index in `rules.rules`.
+    yara: Option<(ferret_rules::ferret_yara::Scanner, Vec<usize>)>,
 }
 
 static NEXT_ENGINE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -79,11 +81,27 @@ impl Engine {
             }
         }
         let id = NEXT_ENGINE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (yara_rules, yara_index): (Vec<_>, Vec<usize>) = rules
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| match &r.body {
+                Body::Yara(y) => Some((y.clone(), i)),
+                _ => None,
+            })
+            .unzip();
+        let yara = (!yara_rules.is_empty()).then(|| {
+            (
+                ferret_rules::ferret_yara::Scanner::new(yara_rules),
+                yara_index,
+            )
+        });
         Self {
             rules,
             options,
             by_kind,
             id,
+            yara,
         }
     }
 
@@ -263,6 +281,7 @@ impl Engine {
                 }
             }
         }
+        findings.extend(self.match_yara(&archive, deadline, &mut not_analysed, &mut incomplete));
         let mut issues: Vec<Issue> = archive.issues.clone();
         let setup_kwargs = results
             .iter()
@@ -405,6 +424,54 @@ impl Engine {
         out
     }
 
+    /// YARA rules over the bytes of every member ferret read, in parallel. Members left when
+    /// the package's time budget runs out are listed as not analysed.
+    fn match_yara(
+        &self,
+        archive: &Archive,
+        deadline: Instant,
+        not_analysed: &mut Vec<NotAnalysed>,
+        incomplete: &mut bool,
+    ) -> Vec<Finding> {
+        let Some((scanner, index)) = &self.yara else {
+            return Vec::new();
+        };
+        let per_member: Vec<Option<Vec<Finding>>> = archive
+            .members
+            .par_iter()
+            .map(|m| {
+                let data = m.data.as_deref()?;
+                if Instant::now() > deadline {
+                    return None;
+                }
+                Some(
+                    scanner
+                        .scan(data)
+                        .into_iter()
+                        .map(|hit| {
+                            yara_finding(&self.rules.rules[index[hit.rule]], &m.path, data, hit.hit)
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (m, found) in archive.members.iter().zip(per_member) {
+            match found {
+                Some(f) => out.extend(f),
+                None if m.data.is_some() => {
+                    *incomplete = true;
+                    not_analysed.push(NotAnalysed {
+                        file: m.path.clone(),
+                        reason: "package time budget exhausted before YARA rules ran".into(),
+                    });
+                }
+                None => {}
+            }
+        }
+        out
+    }
+
     fn match_fact(&self, fact: &FactRef<'_>, detail: Option<String>) -> Vec<Finding> {
         self.rules
             .rules
@@ -521,6 +588,64 @@ impl Engine {
         }
         out
     }
+}
+
+/// A YARA match as a finding: located at the earliest occurrence of one of the rule's strings
+/// (line 0, the whole file, when the condition needs no string).
+fn yara_finding(
+    rule: &Rule,
+    path: &str,
+    data: &[u8],
+    hit: Option<ferret_rules::ferret_yara::StringHit>,
+) -> Finding {
+    /// 1-based line and column (in characters when the line is UTF-8, else in bytes).
+    fn locate(data: &[u8], at: usize) -> (u32, u32, usize) {
+        let at = at.min(data.len());
+        let line_start = data[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = data[..line_start].iter().filter(|&&b| b == b'\n').count() + 1;
+        let seg = &data[line_start..at];
+        let col = std::str::from_utf8(seg).map_or(seg.len(), |s| s.chars().count()) + 1;
+        (line as u32, col as u32, line_start)
+    }
+    let mut f = Finding {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        confidence: rule.confidence,
+        kind: rule.kind,
+        category: rule.category.clone(),
+        file: path.to_string(),
+        line: 0,
+        column: 0,
+        end_line: 0,
+        end_column: 0,
+        message: rule.summary.clone(),
+        context: String::new(),
+        when: None,
+        decoded: None,
+    };
+    if let Some(h) = hit {
+        let (line, column, line_start) = locate(data, h.start);
+        let (end_line, end_column, _) = locate(data, h.end);
+        let line_end = data[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(data.len(), |i| line_start + i);
+        // Bounded: a binary or minified member may be one huge line.
+        let shown = &data[line_start..line_end.min(line_start + 4096)];
+        f.context = escape_for_display(&String::from_utf8_lossy(shown), 200);
+        let matched = &data[h.start..h.end.min(h.start + 4096)];
+        f.message = format!(
+            "{} ({} = {:?})",
+            rule.summary,
+            h.ident,
+            escape_for_display(&String::from_utf8_lossy(matched), 60)
+        );
+        (f.line, f.column, f.end_line, f.end_column) = (line, column, end_line, end_column);
+    }
+    f
 }
 
 fn unreadable(label: &str, error: String, started: Instant) -> PackageReport {

@@ -4,11 +4,15 @@
 //! Built-in rules (embedded from `rules/` at build time) and a user's rules (`--rules DIR`) go
 //! through the same [`load_dir`]/[`load_str`] path. A `RuleSet` is compiled once and shared by
 //! every scanning thread.
+//!
+//! YARA rules (`*.yar`, `*.yara` in a rules directory) load through the same path into
+//! [`Body::Yara`] rules with ids `yara:<rule name>`; see [`ferret_yara`] for the subset.
 
 mod load;
 mod matcher;
 
-pub use load::{load_builtin, load_dir, load_str, parse_flow_config, RuleError};
+pub use ferret_yara;
+pub use load::{load_builtin, load_dir, load_str, load_yara_str, parse_flow_config, RuleError};
 pub use matcher::{FactRef, FileInfo};
 
 use ferret_python::{FlowConfig, FlowSet, Glob, Origin};
@@ -130,6 +134,8 @@ pub enum Body {
         all: Vec<String>,
         any: Vec<String>,
     },
+    /// A YARA rule, matched against the bytes of every member ferret read.
+    Yara(std::sync::Arc<ferret_yara::Rule>),
 }
 
 /// One rule, compiled.

@@ -510,6 +510,116 @@ pub fn load_str(src: &str, file: &str, expected_id: Option<&str>) -> Result<Rule
     })
 }
 
+/// Whether a rules-directory file is YARA source.
+fn is_yara(path: &str) -> bool {
+    path.ends_with(".yar") || path.ends_with(".yara")
+}
+
+/// Loads the rules of one YARA source file (see [`ferret_yara`] for the supported subset).
+/// Each public rule becomes a rule `yara:<name>`; `meta:` keys `severity` (default `high`),
+/// `confidence` (`medium`), `kind` (`threat`), `category` (`yara`), `description` (the
+/// finding's message), `remediation` and `reference` fill in what TOML rules say in fields.
+pub fn load_yara_str(src: &str, file: &str) -> Result<Vec<Rule>, RuleError> {
+    let ctx = Ctx { file, src };
+    let compiled = ferret_yara::compile(src).map_err(|e| ctx.err(e.span, e.code, e.message))?;
+    let mut out = Vec::new();
+    for y in compiled.iter().filter(|r| !r.private) {
+        let text = |key: &str| -> Result<Option<&str>, RuleError> {
+            match y.meta(key) {
+                None => Ok(None),
+                Some(ferret_yara::Meta {
+                    value: ferret_yara::MetaValue::Str(s),
+                    ..
+                }) => Ok(Some(s.as_str())),
+                Some(m) => Err(ctx.err(
+                    m.span.clone(),
+                    "Y007",
+                    format!("meta `{key}` must be a text value (\"...\")"),
+                )),
+            }
+        };
+        let span_of = |key: &str| y.meta(key).map_or(0..0, |m| m.span.clone());
+        let severity = match text("severity")? {
+            None => Severity::High,
+            Some(v) => Severity::parse(&v.to_ascii_lowercase()).ok_or_else(|| {
+                ctx.err(
+                    span_of("severity"),
+                    "Y007",
+                    format!(
+                        "unknown severity `{v}` (expected info, low, medium, high or critical)"
+                    ),
+                )
+            })?,
+        };
+        let confidence = match text("confidence")? {
+            None => Confidence::Medium,
+            Some(v) => Confidence::parse(&v.to_ascii_lowercase()).ok_or_else(|| {
+                ctx.err(
+                    span_of("confidence"),
+                    "Y007",
+                    format!("unknown confidence `{v}` (expected low, medium or high)"),
+                )
+            })?,
+        };
+        let kind = match text("kind")?.map(str::to_ascii_lowercase).as_deref() {
+            None | Some("threat") => RuleKind::Threat,
+            Some("capability") => RuleKind::Capability,
+            Some(other) => {
+                return Err(ctx.err(
+                    span_of("kind"),
+                    "Y007",
+                    format!("unknown kind `{other}` (expected capability or threat)"),
+                ))
+            }
+        };
+        let description = text("description")?.map(str::to_string);
+        let mut references = Vec::new();
+        for key in ["reference", "references", "url"] {
+            if let Some(r) = text(key)? {
+                references.push(r.to_string());
+            }
+        }
+        let summary = description
+            .clone()
+            .unwrap_or_else(|| format!("matches YARA rule {}", y.name));
+        let name = if y.tags.is_empty() {
+            y.name.clone()
+        } else {
+            format!("{} [{}]", y.name, y.tags.join(", "))
+        };
+        out.push(Rule {
+            id: format!("yara:{}", y.name),
+            name,
+            kind,
+            category: text("category")?.unwrap_or("yara").to_string(),
+            severity,
+            confidence,
+            summary,
+            remediation: text("remediation")?
+                .unwrap_or("Review the matched content before installing.")
+                .to_string(),
+            references,
+            docs: Docs {
+                what: description.unwrap_or_else(|| {
+                    format!("Member content matching the YARA rule `{}`.", y.name)
+                }),
+                why: text("why")?.map_or_else(
+                    || format!("Flagged by the YARA rule in {file}."),
+                    str::to_string,
+                ),
+                example: String::new(),
+            },
+            when: Vec::new(),
+            files: Vec::new(),
+            body: Body::Yara(y.clone()),
+            origin: file.to_string(),
+            fact_kinds: FactKinds(0),
+            required_calls: None,
+        });
+    }
+    Ok(out)
+}
+
 /// Parses `flow.toml` (sources of flow tags).
 pub fn parse_flow_config(src: &str, file: &str) -> Result<FlowConfig, RuleError> {
     #[derive(Deserialize)]
@@ -589,20 +699,31 @@ fn build(files: &[(String, String)], label: &str) -> Result<RuleSet, Vec<RuleErr
             continue;
         }
         let stem = Path::new(path).file_stem().and_then(|s| s.to_str());
-        match load_str(src, &shown, stem) {
-            Ok(rule) => {
-                if let Some(prev) = set.rules.iter().find(|r| r.id == rule.id) {
-                    let ctx = Ctx { file: &shown, src };
-                    errors.push(ctx.err(
-                        0..0,
-                        "R009",
-                        format!(
-                            "rule id `{}` is already defined in {}",
-                            rule.id, prev.origin
-                        ),
-                    ));
-                } else {
-                    set.rules.push(rule);
+        let loaded = if is_yara(path) {
+            load_yara_str(src, &shown)
+        } else {
+            load_str(src, &shown, stem).map(|r| vec![r])
+        };
+        match loaded {
+            Ok(rules) => {
+                for rule in rules {
+                    if let Some(prev) = set.rules.iter().find(|r| r.id == rule.id) {
+                        let ctx = Ctx { file: &shown, src };
+                        let span = match &rule.body {
+                            Body::Yara(y) => y.name_span.clone(),
+                            _ => 0..0,
+                        };
+                        errors.push(ctx.err(
+                            span,
+                            "R009",
+                            format!(
+                                "rule id `{}` is already defined in {}",
+                                rule.id, prev.origin
+                            ),
+                        ));
+                    } else {
+                        set.rules.push(rule);
+                    }
                 }
             }
             Err(e) => errors.push(e),
@@ -643,10 +764,14 @@ pub fn load_builtin() -> Result<RuleSet, Vec<RuleError>> {
     build(&files, "rules/")
 }
 
-/// Whether `path` (relative to a rules root) is a rule file rather than part of a fixture.
-/// A fixture directory is one named like a sibling `<id>.toml`.
+/// Whether `path` (relative to a rules root) is a rule file (`.toml`, or YARA `.yar`/`.yara`)
+/// rather than part of a fixture. A fixture directory is one named like a sibling rule file
+/// (`<id>.toml`, `<name>.yar`).
 pub fn is_rule_file(root: &Path, path: &Path) -> bool {
-    if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+    if !matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("toml" | "yar" | "yara")
+    ) {
         return false;
     }
     let mut dir = path.parent();
@@ -655,9 +780,10 @@ pub fn is_rule_file(root: &Path, path: &Path) -> bool {
             break;
         }
         if let (Some(parent), Some(name)) = (d.parent(), d.file_name()) {
-            if parent
-                .join(format!("{}.toml", name.to_string_lossy()))
-                .is_file()
+            let name = name.to_string_lossy();
+            if ["toml", "yar", "yara"]
+                .iter()
+                .any(|ext| parent.join(format!("{name}.{ext}")).is_file())
             {
                 return false;
             }
@@ -767,6 +893,92 @@ arg-flow = ["decoded"]
         assert_eq!((e.code, e.line, e.column), ("R004", 14, 10), "{e}");
         let e = load_str(GOOD, "y.toml", Some("y")).unwrap_err();
         assert_eq!(e.code, "R002");
+    }
+
+    const YARA: &str = r#"rule webhook_exfil : discord {
+    meta:
+        description = "Discord webhook URL"
+        severity = "critical"
+        confidence = "high"
+        category = "exfiltration"
+        reference = "https://example.invalid/ref"
+    strings:
+        $a = "discord.com/api/webhooks/"
+    condition:
+        $a
+}
+private rule helper { condition: filesize > 0 }
+rule plain { condition: helper }
+"#;
+
+    #[test]
+    fn loads_yara_rules_with_meta() {
+        let rules = load_yara_str(YARA, "x.yar").unwrap();
+        let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["yara:webhook_exfil", "yara:plain"],
+            "private rules are not listed"
+        );
+        let r = &rules[0];
+        assert_eq!(r.severity, Severity::Critical);
+        assert_eq!(r.confidence, Confidence::High);
+        assert_eq!(r.kind, RuleKind::Threat);
+        assert_eq!(r.category, "exfiltration");
+        assert_eq!(r.summary, "Discord webhook URL");
+        assert_eq!(r.name, "webhook_exfil [discord]");
+        assert_eq!(r.references, ["https://example.invalid/ref"]);
+        assert!(matches!(r.body, Body::Yara(_)));
+        assert_eq!(r.fact_kinds.0, 0, "no fact rule list holds a YARA rule");
+        // Defaults.
+        let p = &rules[1];
+        assert_eq!(
+            (p.severity, p.confidence, p.kind, p.category.as_str()),
+            (Severity::High, Confidence::Medium, RuleKind::Threat, "yara")
+        );
+        assert_eq!(p.summary, "matches YARA rule plain");
+    }
+
+    #[test]
+    fn yara_errors_point_into_the_file() {
+        let bad = YARA.replace("        $a\n", "        $b\n");
+        let e = load_yara_str(&bad, "x.yar").unwrap_err();
+        assert_eq!((e.code, e.line, e.column), ("Y004", 11, 9), "{e}");
+        assert_eq!(e.source_line, "        $b");
+        let bad = YARA.replace("\"critical\"", "\"severe\"");
+        let e = load_yara_str(&bad, "x.yar").unwrap_err();
+        assert_eq!((e.code, e.line, e.column), ("Y007", 4, 20), "{e}");
+        assert!(e.to_string().contains("unknown severity `severe`"), "{e}");
+        let bad = YARA.replace("confidence = \"high\"", "confidence = 3");
+        let e = load_yara_str(&bad, "x.yar").unwrap_err();
+        assert_eq!((e.code, e.line, e.column), ("Y007", 5, 22), "{e}");
+    }
+
+    #[test]
+    fn yara_files_load_from_a_directory_beside_toml_rules() {
+        let dir = std::env::temp_dir().join(format!("ferret-rules-yara-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("net/fixtures")).unwrap();
+        std::fs::create_dir_all(dir.join("x-rule")).unwrap();
+        std::fs::write(dir.join("net/fixtures.yar"), YARA).unwrap();
+        // Files inside fixture directories are not rules, whatever their extension.
+        std::fs::write(dir.join("net/fixtures/inner.yar"), "not yara").unwrap();
+        std::fs::write(dir.join("x-rule.toml"), GOOD).unwrap();
+        std::fs::write(dir.join("x-rule/a.yara"), "not yara").unwrap();
+        let set = load_dir(&dir).unwrap_or_else(|e| panic!("{e:?}"));
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["x-rule", "yara:plain", "yara:webhook_exfil"]);
+        // The same rule name in two files is a duplicate id.
+        std::fs::write(dir.join("again.yara"), "rule plain { condition: true }").unwrap();
+        let errs = load_dir(&dir).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        // Files load in path order: the second definition is the one in net/fixtures.yar.
+        assert_eq!(
+            (errs[0].code, errs[0].line, errs[0].column),
+            ("R009", 14, 6)
+        );
+        assert!(errs[0].file.ends_with("net/fixtures.yar"), "{}", errs[0]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
