@@ -346,3 +346,60 @@ fn diff_lines_up_a_wheel_with_its_sdist() {
     assert_eq!(d["new_findings"], serde_json::json!([]));
     assert_eq!(d["install_hooks"], serde_json::json!([]));
 }
+
+#[test]
+fn popular_list_protects_the_users_own_names() {
+    let dir = tmpdir("popular-list");
+    let list = dir.join("internal.txt");
+    std::fs::write(&list, "# our packages\nacme-billing-core\nacme-auth\n").unwrap();
+    let sdist = |name: &str| {
+        let p = dir.join(format!("{name}-1.0.tar.gz"));
+        let pkg_info = format!(
+            "Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\nSummary: x y\nAuthor: Jane Doe\n"
+        );
+        std::fs::write(
+            &p,
+            gzip(&tar(&[(
+                format!("{name}-1.0/PKG-INFO"),
+                pkg_info.into_bytes(),
+            )])),
+        )
+        .unwrap();
+        p
+    };
+    let squat = sdist("acme-bi1ling-core");
+    let ours = sdist("acme-billing-core");
+    let scan = |p: &std::path::Path, with_list: bool| {
+        let mut args = vec!["scan", "--format", "json", p.to_str().unwrap()];
+        if with_list {
+            args.extend(["--popular-list", list.to_str().unwrap()]);
+        }
+        let out = ferret(&args);
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["packages"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let with = scan(&squat, true);
+    assert!(
+        with.iter()
+            .any(|m| m.contains("`acme-billing-core`") && m.contains("your --popular-list")),
+        "{with:?}"
+    );
+    assert_eq!(scan(&squat, false), Vec::<String>::new());
+    assert_eq!(scan(&ours, true), Vec::<String>::new());
+    // An empty list is an error that says what to do.
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "\n").unwrap();
+    let out = ferret(&[
+        "scan",
+        ours.to_str().unwrap(),
+        "--popular-list",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("one name per line"));
+}

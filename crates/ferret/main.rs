@@ -80,6 +80,30 @@ pub(crate) struct RuleSource {
     /// Use only the rules from --rules, not the built-in ones.
     #[arg(long)]
     no_builtin_rules: bool,
+    /// Your own package names to protect from look-alikes (e.g. internal packages), one per
+    /// line, most important first; checked before the shipped popular list.
+    #[arg(long, value_name = "FILE")]
+    popular_list: Option<PathBuf>,
+}
+
+impl RuleSource {
+    /// Engine options: the bounds plus this source's own popular list.
+    pub(crate) fn options(&self, bounds: &Bounds) -> Result<Options> {
+        let mut o = bounds.options();
+        if let Some(path) = &self.popular_list {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading --popular-list {}", path.display()))?;
+            let list = ferret_identity::PopularList::parse(&text);
+            if list.is_empty() {
+                bail!(
+                    "--popular-list {}: no names in it (one name per line)",
+                    path.display()
+                );
+            }
+            o.extra_popular = Some(std::sync::Arc::new(list));
+        }
+        Ok(o)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -224,7 +248,7 @@ fn main() -> ExitCode {
 fn diff(args: &DiffArgs) -> Result<ExitCode> {
     init_threads(None);
     let rules = load_rules(&args.source)?;
-    let engine = Engine::new(rules, args.bounds.options());
+    let engine = Engine::new(rules, args.source.options(&args.bounds)?);
     let report = engine.diff(&args.old, &args.new).with_context(|| {
         format!(
             "comparing {} with {}",
@@ -300,7 +324,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
         }
     }
     let rules = load_rules(&args.source)?;
-    let engine = Engine::new(rules, args.bounds.options());
+    let engine = Engine::new(rules, args.source.options(&args.bounds)?);
     let inputs = ferret_engine::expand_inputs(&args.paths).context("listing inputs")?;
     let color = match args.color {
         ColorChoice::Always => true,

@@ -145,7 +145,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
     }
     init_threads(a.jobs);
     let rules = load_rules(&a.source)?;
-    let engine = Engine::new(rules, a.bounds.options());
+    let engine = Engine::new(rules, a.source.options(&a.bounds)?);
     let progress = match a.progress {
         Progress::Auto => ProgressMode::auto(),
         Progress::Bar => ProgressMode::Bar,

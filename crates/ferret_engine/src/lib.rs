@@ -22,11 +22,14 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-/// All bounds of a scan.
+/// All bounds of a scan, and the user's own names to protect.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub limits: Limits,
     pub python: ferret_python::Options,
+    /// Names (e.g. internal packages) whose look-alikes are flagged like those of the shipped
+    /// popular list (`--popular-list FILE`).
+    pub extra_popular: Option<std::sync::Arc<ferret_identity::PopularList>>,
 }
 
 /// Compiled rules plus options: build once, scan many.
@@ -289,7 +292,11 @@ impl Engine {
             .map(|o| o.setup_kwargs.as_slice())
             .find(|k| !k.is_empty())
             .unwrap_or_default();
-        issues.extend(pkg.signals(&archive, setup_kwargs));
+        issues.extend(pkg.signals(
+            &archive,
+            setup_kwargs,
+            self.options.extra_popular.as_deref(),
+        ));
         for issue in &issues {
             incomplete |= issue.incomplete;
             if issue.incomplete {

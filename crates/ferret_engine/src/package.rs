@@ -107,7 +107,12 @@ impl Package {
     /// Identity, metadata and integrity signals, reported as issues that rules match
     /// (`typosquat`, `starjacking`, `record-mismatch`, ...). `setup_kwargs` are the keyword
     /// arguments of the `setup()` call in `setup.py`, when there is one.
-    pub fn signals(&self, archive: &Archive, setup_kwargs: &[(String, String)]) -> Vec<Issue> {
+    pub fn signals(
+        &self,
+        archive: &Archive,
+        setup_kwargs: &[(String, String)],
+        extra_popular: Option<&PopularList>,
+    ) -> Vec<Issue> {
         let mut out = Vec::new();
         let list = PopularList::builtin();
         let meta_path = self
@@ -121,20 +126,35 @@ impl Package {
             detail,
             incomplete: false,
         };
-        for candidate in [self.name.as_deref(), self.file_name_project.as_deref()]
+        // The user's own list first: an internal package's look-alike is the sharper finding.
+        // A name on the user's list is theirs, never a look-alike of a public one.
+        let candidates: Vec<&str> = [self.name.as_deref(), self.file_name_project.as_deref()]
             .into_iter()
             .flatten()
-        {
-            if let Some(hit) = list.check_typosquat(candidate) {
-                out.push(issue(
-                    "typosquat",
-                    &meta_path,
-                    format!(
-                        "`{candidate}` looks like `{}` (rank {} on PyPI) by {}",
-                        hit.imitates, hit.rank, hit.technique
-                    ),
-                ));
-                break;
+            .collect();
+        let own = candidates
+            .iter()
+            .any(|c| extra_popular.is_some_and(|l| l.rank(c).is_some()));
+        let lists = extra_popular
+            .map(|l| (l, "your --popular-list"))
+            .into_iter()
+            .chain([(list, "PyPI")]);
+        'lists: for (l, source) in lists {
+            for candidate in &candidates {
+                if own {
+                    break 'lists;
+                }
+                if let Some(hit) = l.check_typosquat(candidate) {
+                    out.push(issue(
+                        "typosquat",
+                        &meta_path,
+                        format!(
+                            "`{candidate}` looks like `{}` (rank {} on {source}) by {}",
+                            hit.imitates, hit.rank, hit.technique
+                        ),
+                    ));
+                    break 'lists;
+                }
             }
         }
         if let Some((path, meta)) = &self.metadata {
