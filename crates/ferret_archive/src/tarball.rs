@@ -24,6 +24,7 @@ pub(crate) fn read<R: Read>(
     };
     let mut seen = HashSet::new();
     let mut any = false;
+    let mut damaged = false;
     // Ratio of a streamed member is measured against the whole compressed input, so a bomb
     // inside one member is still caught by the package inflation limit.
     for entry in entries {
@@ -36,6 +37,7 @@ pub(crate) fn read<R: Read>(
                     "corrupt-archive"
                 };
                 budget.issue(code, prefix, format!("tar: {e}"), true);
+                damaged = true;
                 break;
             }
         };
@@ -93,6 +95,8 @@ pub(crate) fn read<R: Read>(
                 false,
             );
         }
+        let declared = entry.header().entry_size().unwrap_or(0);
+        let index = out.len();
         read_file_member(
             &mut entry,
             path,
@@ -103,6 +107,22 @@ pub(crate) fn read<R: Read>(
             budget,
             out,
         );
+        // A member read to its end but shorter than its header says: the stream was cut (the
+        // tar reader stops quietly at the end of its input), so the rest was never seen.
+        if let Some(m) = out.get(index) {
+            let whole = m.data.is_some()
+                || m.skipped.as_deref().is_some_and(|s| {
+                    !s.contains("limit") && !s.starts_with("larger") && !s.starts_with("unreadable")
+                });
+            if whole && m.size < declared {
+                let detail = format!(
+                    "member declares {declared} bytes but the archive ends after {}",
+                    m.size
+                );
+                let path = m.path.clone();
+                budget.issue("corrupt-member", &path, detail, true);
+            }
+        }
         if budget.exhausted {
             break;
         }
@@ -114,5 +134,31 @@ pub(crate) fn read<R: Read>(
             "no tar members could be read".into(),
             true,
         );
+    } else if !damaged && !budget.exhausted {
+        drain(archive.into_inner(), prefix, budget);
+    }
+}
+
+/// Reads a stream on past the tar's end-of-archive blocks: a compressed stream cut in its
+/// trailer (CRC, end-of-stream marker) still yields every member, and only its end says it is
+/// damaged. Bounded by the package inflation limit.
+fn drain<R: Read>(mut rest: R, prefix: &str, budget: &mut Budget<'_>) {
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        if budget.inflated > budget.limits.max_inflated_bytes {
+            budget.exhausted = true;
+            let detail = "data after the tar's end inflates past the package limit".into();
+            budget.issue("total-too-large", prefix, detail, true);
+            return;
+        }
+        match rest.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => budget.inflated += n as u64,
+            Err(e) => {
+                let detail = format!("stream is damaged after the tar's last member: {e}");
+                budget.issue("corrupt-archive", prefix, detail, true);
+                return;
+            }
+        }
     }
 }
