@@ -767,6 +767,27 @@ fn zip_headers_that_disagree_are_read_both_ways() {
     );
     assert_eq!(r.verdict, Verdict::Malicious, "{:?}", rules_fired(&r));
 
+    // A local header and its data with no central entry: pip never sees it, a streaming
+    // extractor does.
+    let mut hidden = rawzip::deflated("h/_hook.py", PAYLOAD);
+    hidden.hidden = true;
+    let z = rawzip::build(&[
+        rawzip::stored("h/__init__.py", b"VERSION = '1.0'\n"),
+        hidden,
+        rawzip::stored("h-1.0.dist-info/METADATA", b"Name: h\n"),
+    ]);
+    let r = scan(
+        "zip local header missing from the central directory",
+        &z,
+        "h-1.0.whl",
+    );
+    assert!(
+        fired(&r, "archive-header-mismatch"),
+        "{:?}",
+        rules_fired(&r)
+    );
+    assert_eq!(r.verdict, Verdict::Malicious, "{:?}", rules_fired(&r));
+
     // Sizes: the local header declares only the harmless first line; the central entry covers
     // the payload after it (and the reverse).
     let mut content = b"VERSION = '1.0'\n".to_vec();

@@ -27,6 +27,8 @@ pub struct RawEntry {
     pub mode: u32,
     /// Use the local header of this earlier entry instead of writing one.
     pub share: Option<usize>,
+    /// Write the local header and data but no central entry.
+    pub hidden: bool,
 }
 
 fn crc32(data: &[u8]) -> u32 {
@@ -51,6 +53,7 @@ pub fn deflated(name: &str, content: &[u8]) -> RawEntry {
         data,
         mode: 0o100644,
         share: None,
+        hidden: false,
     }
 }
 
@@ -67,6 +70,7 @@ pub fn stored(name: &str, content: &[u8]) -> RawEntry {
         data: content.to_vec(),
         mode: 0o100644,
         share: None,
+        hidden: false,
     }
 }
 
@@ -93,7 +97,7 @@ pub fn build(entries: &[RawEntry]) -> Vec<u8> {
         out.extend_from_slice(&e.data);
     }
     let cd_start = out.len() as u32;
-    for (e, off) in entries.iter().zip(&offsets) {
+    for (e, off) in entries.iter().zip(&offsets).filter(|(e, _)| !e.hidden) {
         out.extend_from_slice(b"PK\x01\x02");
         out.extend_from_slice(&[20, 3]); // made by: Unix
         out.extend_from_slice(&20u16.to_le_bytes());
@@ -112,7 +116,8 @@ pub fn build(entries: &[RawEntry]) -> Vec<u8> {
     let cd_size = out.len() as u32 - cd_start;
     out.extend_from_slice(b"PK\x05\x06");
     out.extend_from_slice(&[0; 4]);
-    let n = (entries.len().min(0xffff) as u16).to_le_bytes();
+    let listed = entries.iter().filter(|e| !e.hidden).count();
+    let n = (listed.min(0xffff) as u16).to_le_bytes();
     out.extend_from_slice(&n);
     out.extend_from_slice(&n);
     out.extend_from_slice(&cd_size.to_le_bytes());

@@ -208,7 +208,7 @@ pub(crate) fn read(
         );
         budget.issue("corrupt-archive", prefix, detail, true);
     }
-    report_overlaps(bytes, &central, prefix, budget);
+    let spans = report_overlaps(bytes, &central, prefix, budget);
     let mut seen = HashSet::new();
     let mut noise = Noise::default();
     for (i, entry) in central.iter().enumerate() {
@@ -354,6 +354,12 @@ pub(crate) fn read(
             }
         }
     }
+    if !budget.exhausted {
+        let to = start.min(bytes.len());
+        read_hidden(
+            bytes, &spans, shift, to, prefix, depth, budget, out, &mut noise,
+        );
+    }
     noise.summarize(budget, prefix);
 }
 
@@ -408,6 +414,7 @@ struct Local {
     flags: u16,
     method: u16,
     compressed: u64,
+    size: u64,
     /// Bytes from the local header's start to the member's data.
     header_len: usize,
 }
@@ -439,6 +446,7 @@ fn local_header(bytes: &[u8], at: usize) -> Result<Local, String> {
         flags,
         method,
         compressed,
+        size,
         header_len: 30 + name_len + extra_len,
     })
 }
@@ -514,10 +522,15 @@ fn read_view(
 /// Entries whose local header and data overlap another's: several central entries pointing at
 /// the same bytes inflate them many times over (a non-recursive zip bomb), and nothing but a
 /// crafted archive does it.
-fn report_overlaps(bytes: &[u8], central: &[Central], prefix: &str, budget: &mut Budget<'_>) {
+/// Returns the entries' byte spans (local header and data), sorted.
+fn report_overlaps(
+    bytes: &[u8],
+    central: &[Central],
+    prefix: &str,
+    budget: &mut Budget<'_>,
+) -> Vec<(u64, u64)> {
     let mut spans: Vec<(u64, u64)> = central
         .iter()
-        .filter(|e| !e.name.ends_with(b"/"))
         .map(|e| {
             let header = usize::try_from(e.offset)
                 .ok()
@@ -536,6 +549,76 @@ fn report_overlaps(bytes: &[u8], central: &[Central], prefix: &str, budget: &mut
             "{overlapping} entries share bytes with another entry (overlapping-entry zip bomb?)"
         );
         budget.issue("overlapping-members", prefix, detail, false);
+    }
+    spans
+}
+
+/// Local headers that no central entry points at, between the archive's start and its central
+/// directory: pip and most scanners never see them, a streaming extractor (reading local headers
+/// in order) extracts them. Each is read as its local header describes.
+#[allow(clippy::too_many_arguments)]
+fn read_hidden(
+    bytes: &[u8],
+    spans: &[(u64, u64)],
+    from: u64,
+    to: usize,
+    prefix: &str,
+    depth: usize,
+    budget: &mut Budget<'_>,
+    out: &mut Vec<Member>,
+    noise: &mut Noise,
+) {
+    // Gaps between the listed spans (sorted by start), then after the last one.
+    let mut gaps = Vec::new();
+    let mut cursor = from;
+    for &(start, end) in spans {
+        if start > cursor {
+            gaps.push((cursor, start));
+        }
+        cursor = cursor.max(end);
+    }
+    gaps.push((cursor, to as u64));
+    for (gap_start, gap_end) in gaps {
+        let gap_end = usize::try_from(gap_end).unwrap_or(usize::MAX).min(to);
+        let mut at = usize::try_from(gap_start).unwrap_or(usize::MAX);
+        while at.saturating_add(4) <= gap_end && !budget.exhausted {
+            let Some(found) = bytes[at..gap_end].windows(4).position(|w| w == LOCAL) else {
+                break;
+            };
+            let local_at = at + found;
+            let Ok(local) = local_header(bytes, local_at) else {
+                at = local_at + 4;
+                continue;
+            };
+            let raw = String::from_utf8_lossy(&local.name).into_owned();
+            let path = join_prefix(prefix, &normalize_path(&raw, budget));
+            let detail = format!(
+                "local header at byte {local_at} has no central directory entry (a streaming \
+             extractor sees it, pip does not); read as the local header says"
+            );
+            noise.report(budget, "header-mismatch", &path, detail);
+            if !budget.admit_member(&path) {
+                return;
+            }
+            let view = View {
+                name: local.name.clone(),
+                method: local.method,
+                compressed: local.compressed,
+            };
+            read_view(
+                bytes,
+                local_at + local.header_len,
+                &view,
+                local.size,
+                path,
+                depth,
+                budget,
+                out,
+            );
+            at = (local_at + local.header_len)
+                .saturating_add(local.compressed as usize)
+                .max(local_at + 4);
+        }
     }
 }
 
@@ -581,6 +664,22 @@ mod tests {
         let a = read_bytes(&build(&[e]), "p.whl", &Limits::default());
         assert!(codes(&a).contains(&"header-mismatch"), "{:?}", codes(&a));
         assert_eq!(a.members.len(), 2);
+    }
+
+    #[test]
+    fn local_headers_missing_from_the_central_directory_are_read() {
+        let mut hidden = deflated("p/_hook.py", b"import os\nos.system('id')\n");
+        hidden.hidden = true;
+        let z = build(&[stored("p/__init__.py", b"VERSION = 1\n"), hidden]);
+        let a = read_bytes(&z, "p.whl", &Limits::default());
+        assert_eq!(codes(&a), ["header-mismatch"]);
+        let paths: Vec<_> = a.members.iter().map(|m| m.path.as_str()).collect();
+        assert_eq!(paths, ["p/__init__.py", "p/_hook.py"]);
+        assert!(a.members[1]
+            .data
+            .as_deref()
+            .unwrap()
+            .starts_with(b"import os"));
     }
 
     #[test]
