@@ -17,24 +17,33 @@
 //!   `… of ($a*, $b)` optionally `at N` or `in (X..Y)`, `for Q of SET : ( … $ … # … @ … ! … )`,
 //!   and names of rules defined above in the same file.
 //!
-//! Each string is one regex, compiled when the rule loads. A [`Scanner`] also builds one
-//! `RegexSet` over every string of its rules, so a member in which no string occurs costs one
-//! pass; matches (offsets, counts) are computed only for strings that occur and only when a
-//! condition asks.
+//! Each string is one regex, checked (syntax, size) when the rule loads and compiled the first
+//! time a buffer could contain it. Literals that every match of a string must contain (its
+//! atoms, as YARA calls them) are extracted at load; a [`Scanner`] puts the atoms of all its
+//! strings into one Aho-Corasick automaton, so a member in which no atom occurs costs one pass
+//! and no regex runs. Matches (offsets, counts) are computed only for strings that occur and
+//! only when a condition asks.
 
 mod lex;
 mod parse;
 mod strings;
 
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// At most this many matches are recorded per string and member (YARA has a similar cap);
 /// `#a` saturates there.
 pub const MAX_MATCHES: usize = 100_000;
+
+/// Listing a string's matches stops once the searches have spanned this many times the
+/// member's size (plus 1 MiB): a greedy regex (`/a.*b/s`) found again from every start offset
+/// would otherwise cost quadratic time. Counts and offsets past that point are not seen.
+pub const MAX_SEARCH_FACTOR: usize = 16;
 
 /// A compile error: byte span in the source, a stable code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +81,68 @@ static UID: AtomicU64 = AtomicU64::new(1);
 
 pub(crate) fn next_uid() -> u64 {
     UID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A string whose regex would have more NFA states than this (about) is rejected at load.
+const MAX_PATTERN_SIZE: u64 = 1_000_000;
+
+/// Roughly how many NFA states `h` compiles to (repetitions expanded).
+fn pattern_size(h: &Hir) -> u64 {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) | HirKind::Class(_) => 1,
+        HirKind::Literal(l) => l.0.len() as u64,
+        HirKind::Repetition(r) => pattern_size(&r.sub)
+            .saturating_mul(u64::from(r.max.unwrap_or(r.min).max(1)))
+            .saturating_add(1),
+        HirKind::Capture(c) => pattern_size(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => {
+            v.iter().map(pattern_size).fold(0, u64::saturating_add)
+        }
+    }
+}
+
+/// Checks a translated pattern (syntax, size) and returns its atoms: literals one of which
+/// every match starts (or ends) with, each at least 2 bytes long; `None` when there are none
+/// that narrow the search (the regex then runs on every buffer).
+pub(crate) fn check_pattern(pattern: &str) -> Result<Option<Vec<Vec<u8>>>, String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| {
+            e.to_string()
+                .lines()
+                .last()
+                .unwrap_or("invalid")
+                .trim()
+                .to_string()
+        })?;
+    let size = pattern_size(&hir);
+    if size > MAX_PATTERN_SIZE {
+        return Err(format!(
+            "too large: about {size} automaton states (limit {MAX_PATTERN_SIZE}); use shorter jumps or repetitions"
+        ));
+    }
+    let mut best: Option<(usize, Vec<Vec<u8>>)> = None;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let mut ex = Extractor::new();
+        ex.kind(kind);
+        let seq = ex.extract(&hir);
+        let (Some(lits), Some(min)) = (seq.literals(), seq.min_literal_len()) else {
+            continue;
+        };
+        if min < 2 || lits.is_empty() {
+            continue;
+        }
+        if best
+            .as_ref()
+            .is_none_or(|(m, l)| (min, usize::MAX - lits.len()) > (*m, usize::MAX - l.len()))
+        {
+            best = Some((min, lits.iter().map(|l| l.as_bytes().to_vec()).collect()));
+        }
+    }
+    Ok(best.map(|(_, atoms)| atoms))
 }
 
 pub(crate) fn build_regex(pattern: &str) -> Result<regex::bytes::Regex, String> {
@@ -113,16 +184,49 @@ pub struct YString {
     pub ident: String,
     pub private: bool,
     fullword: bool,
-    /// The `regex` source it compiled to.
+    /// The `regex` source it translates to.
     pattern: String,
-    regex: regex::bytes::Regex,
+    /// Compiled on first use.
+    regex: OnceLock<Option<regex::bytes::Regex>>,
+    /// Literals one of which every match contains (see [`check_pattern`]).
+    atoms: Option<Vec<Vec<u8>>>,
     uid: u64,
 }
 
 impl YString {
-    /// The Rust regex this string compiled to (for tests and debugging).
+    pub(crate) fn new(
+        ident: String,
+        private: bool,
+        fullword: bool,
+        pattern: String,
+        atoms: Option<Vec<Vec<u8>>>,
+    ) -> Self {
+        Self {
+            ident,
+            private,
+            fullword,
+            pattern,
+            regex: OnceLock::new(),
+            atoms,
+            uid: next_uid(),
+        }
+    }
+
+    /// The Rust regex this string translates to (for tests and debugging).
     pub fn pattern(&self) -> &str {
         &self.pattern
+    }
+
+    /// The literals the prefilter looks for (`None`: the regex runs on every buffer).
+    pub fn atoms(&self) -> Option<&[Vec<u8>]> {
+        self.atoms.as_deref()
+    }
+
+    /// The compiled regex. Syntax and size were checked at load, so `None` is not expected.
+    fn regex(&self) -> Option<&regex::bytes::Regex> {
+        self.regex
+            .get_or_init(|| build_regex(&self.pattern).ok())
+            .as_ref()
     }
 }
 
@@ -284,8 +388,9 @@ pub struct Scanner {
     strings: Vec<Arc<YString>>,
     /// Rule uid → slot of each of its strings in `strings`.
     slots: HashMap<u64, Vec<usize>>,
-    /// One pass over a buffer says which strings occur at all.
-    prefilter: Option<regex::bytes::RegexSet>,
+    /// The atoms of every string that has some, and the slot each pattern belongs to: one
+    /// pass over a buffer says which strings may occur.
+    atoms: Option<(aho_corasick::AhoCorasick, Vec<usize>)>,
 }
 
 impl Scanner {
@@ -295,7 +400,7 @@ impl Scanner {
             rules: Vec::new(),
             strings: Vec::new(),
             slots: HashMap::new(),
-            prefilter: None,
+            atoms: None,
         };
         fn add(sc: &mut Scanner, r: &Arc<Rule>) {
             if sc.slots.contains_key(&r.uid) {
@@ -320,14 +425,22 @@ impl Scanner {
             add(&mut sc, r);
         }
         sc.rules = rules;
-        if !sc.strings.is_empty() {
-            sc.prefilter =
-                regex::bytes::RegexSetBuilder::new(sc.strings.iter().map(|s| s.pattern.as_str()))
-                    .unicode(false)
-                    .size_limit(256 << 20)
-                    .dfa_size_limit(32 << 20)
-                    .build()
-                    .ok();
+        let mut patterns: Vec<&[u8]> = Vec::new();
+        let mut owner = Vec::new();
+        for (slot, s) in sc.strings.iter().enumerate() {
+            for a in s.atoms.iter().flatten() {
+                patterns.push(a);
+                owner.push(slot);
+            }
+        }
+        if !patterns.is_empty() {
+            // Built from a few thousand short literals at most; cannot fail in practice, and
+            // without it every string simply runs its regex.
+            // The default automaton: a full DFA scans about twice as fast but takes ~5x as
+            // long to build for hundreds of rules, and start-up matters for one-file scans.
+            sc.atoms = aho_corasick::AhoCorasick::new(patterns)
+                .ok()
+                .map(|ac| (ac, owner));
         }
         sc
     }
@@ -342,21 +455,28 @@ impl Scanner {
 
     /// Every rule whose condition holds on `data`.
     pub fn scan(&self, data: &[u8]) -> Vec<RuleMatch> {
-        let hits = match &self.prefilter {
-            Some(set) => {
-                let m = set.matches(data);
-                (0..self.strings.len()).map(|i| m.matched(i)).collect()
-            }
-            None => self
-                .strings
-                .iter()
-                .map(|s| s.regex.is_match(data))
-                .collect(),
+        let mut candidate: Vec<bool> = match &self.atoms {
+            Some(_) => self.strings.iter().map(|s| s.atoms.is_none()).collect(),
+            None => vec![true; self.strings.len()],
         };
+        if let Some((ac, owner)) = &self.atoms {
+            let mut left = candidate.iter().filter(|c| !**c).count();
+            for m in ac.find_overlapping_iter(data) {
+                let slot = owner[m.pattern().as_usize()];
+                if !candidate[slot] {
+                    candidate[slot] = true;
+                    left -= 1;
+                    if left == 0 {
+                        break;
+                    }
+                }
+            }
+        }
         let ctx = Ctx {
             sc: self,
             data,
-            hits,
+            candidate,
+            hits: (0..self.strings.len()).map(|_| OnceCell::new()).collect(),
             first: (0..self.strings.len()).map(|_| OnceCell::new()).collect(),
             all: (0..self.strings.len()).map(|_| OnceCell::new()).collect(),
             memo: RefCell::new(HashMap::new()),
@@ -413,26 +533,44 @@ fn fullword_ok(data: &[u8], start: usize, end: usize) -> bool {
 struct Ctx<'a> {
     sc: &'a Scanner,
     data: &'a [u8],
-    hits: Vec<bool>,
+    /// Strings the atoms say may occur.
+    candidate: Vec<bool>,
+    /// Whether each string's regex matches (not yet checked for `fullword`).
+    hits: Vec<OnceCell<bool>>,
     first: Vec<OnceCell<Option<(usize, usize)>>>,
     all: Vec<OnceCell<Vec<(usize, usize)>>>,
     memo: RefCell<HashMap<u64, bool>>,
 }
 
 impl Ctx<'_> {
+    fn hit(&self, slot: usize) -> bool {
+        *self.hits[slot].get_or_init(|| {
+            self.candidate[slot]
+                && self.sc.strings[slot]
+                    .regex()
+                    .is_some_and(|r| r.is_match(self.data))
+        })
+    }
+
     /// Calls `f` on each match (every start offset, overlapping, as YARA counts them) until
     /// it returns false or [`MAX_MATCHES`] are seen.
     fn each_match(&self, slot: usize, mut f: impl FnMut(usize, usize) -> bool) {
-        if !self.hits[slot] {
+        if !self.hit(slot) {
             return;
         }
         let s = &self.sc.strings[slot];
+        let Some(regex) = s.regex() else { return };
+        let budget = MAX_SEARCH_FACTOR
+            .saturating_mul(self.data.len())
+            .saturating_add(1 << 20);
+        let mut spanned = 0usize;
         let mut pos = 0;
         let mut n = 0;
-        while pos <= self.data.len() {
-            let Some(m) = s.regex.find_at(self.data, pos) else {
+        while pos <= self.data.len() && spanned <= budget {
+            let Some(m) = regex.find_at(self.data, pos) else {
                 break;
             };
+            spanned += m.end() - pos;
             if !s.fullword || fullword_ok(self.data, m.start(), m.end()) {
                 n += 1;
                 if !f(m.start(), m.end()) || n >= MAX_MATCHES {
@@ -469,7 +607,7 @@ impl Ctx<'_> {
     }
 
     fn matched(&self, slot: usize) -> bool {
-        if !self.hits[slot] {
+        if !self.hit(slot) {
             return false;
         }
         if !self.sc.strings[slot].fullword {
@@ -505,13 +643,11 @@ impl Ctx<'_> {
                 let at = usize::try_from(self.int(at, slots, cur)?).ok()?;
                 let slot = slot(*s)?;
                 let mut found = false;
-                if self.hits[slot] {
-                    // Matches are found in order of their start: stop once past `at`.
-                    self.each_match(slot, |st, _| {
-                        found = st == at;
-                        st < at
-                    });
-                }
+                // Matches are found in order of their start: stop once past `at`.
+                self.each_match(slot, |st, _| {
+                    found = st == at;
+                    st < at
+                });
                 found
             }
             Expr::StrIn(s, lo, hi) => {
@@ -632,21 +768,10 @@ impl Ctx<'_> {
         Some(match e {
             Expr::Int(n) => *n,
             Expr::Filesize => self.data.len() as i64,
-            Expr::Count(s) => {
-                let slot = slot(*s)?;
-                if self.hits[slot] {
-                    self.all(slot).len() as i64
-                } else {
-                    0
-                }
-            }
+            Expr::Count(s) => self.all(slot(*s)?).len() as i64,
             Expr::CountIn(s, lo, hi) => {
                 let (lo, hi) = (self.int(lo, slots, cur)?, self.int(hi, slots, cur)?);
-                let slot = slot(*s)?;
-                if !self.hits[slot] {
-                    return Some(0);
-                }
-                self.all(slot)
+                self.all(slot(*s)?)
                     .iter()
                     .filter(|(st, _)| (lo..=hi).contains(&(*st as i64)))
                     .count() as i64
@@ -654,7 +779,7 @@ impl Ctx<'_> {
             Expr::Offset(s, i) | Expr::Length(s, i) => {
                 let i = self.int(i, slots, cur)?;
                 let slot = slot(*s)?;
-                if i < 1 || !self.hits[slot] {
+                if i < 1 {
                     return None;
                 }
                 let (st, en) = if i == 1 {

@@ -496,21 +496,14 @@ impl<'s> Parser<'s> {
                 strings::regex_pattern(&p, &flags, m.nocase, vspan.start + 1)?
             }
         };
-        let regex = crate::build_regex(&pattern).map_err(|msg| {
+        let atoms = crate::check_pattern(&pattern).map_err(|msg| {
             Error::new(
                 vspan.clone(),
                 "Y003",
                 format!("cannot compile this string: {msg}"),
             )
         })?;
-        let ys = YString {
-            ident: format!("${name}"),
-            private: m.private,
-            fullword: m.fullword,
-            pattern,
-            regex,
-            uid: next_uid(),
-        };
+        let ys = YString::new(format!("${name}"), m.private, m.fullword, pattern, atoms);
         Ok((name, Arc::new(ys)))
     }
 

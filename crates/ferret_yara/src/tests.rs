@@ -469,3 +469,65 @@ fn errors_point_at_the_offending_text() {
     let (code, _, col, _) = error_at("rule a { strings: $a = \"\" condition: $a }");
     assert_eq!((code, col), ("Y003", 24));
 }
+
+#[test]
+fn greedy_regexes_stay_bounded() {
+    // Every start offset of `a.*b` matches to the last `b`: without a bound, counting the
+    // matches would search quadratically.
+    let data = vec![b'a'; 2 << 20];
+    let mut data = data;
+    data.push(b'b');
+    let start = std::time::Instant::now();
+    assert!(cond(r"$a = /a.*b/s", "#a > 10", &data));
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn atoms_prefilter_and_lazy_regexes() {
+    let src = r#"rule t {
+        strings:
+            $text = "evil.example"
+            $hex = { ?? ?? 4D 5A 90 }
+            $re = /[a-z]+[0-9]/
+            $short = "x"
+            $alt = { 4D 5A ( 11 22 | 33 44 ) }
+        condition: any of them
+    }"#;
+    let rules = compile(src).unwrap();
+    let atoms: Vec<Option<Vec<Vec<u8>>>> = rules[0]
+        .strings
+        .iter()
+        .map(|s| s.atoms().map(<[_]>::to_vec))
+        .collect();
+    assert_eq!(atoms[0], Some(vec![b"evil.example".to_vec()]));
+    assert_eq!(
+        atoms[1],
+        Some(vec![b"MZ\x90".to_vec()]),
+        "a suffix when the prefix is a wildcard"
+    );
+    assert_eq!(atoms[2], None, "no literal: the regex runs on every buffer");
+    assert_eq!(atoms[3], None, "one byte narrows nothing");
+    assert_eq!(
+        atoms[4],
+        Some(vec![b"MZ\x11\x22".to_vec(), b"MZ\x33\x44".to_vec()])
+    );
+    let sc = Scanner::new(rules);
+    assert_eq!(sc.scan(b"..MZ\x33\x44").len(), 1);
+    assert_eq!(sc.scan(b"AB MZ").len(), 0);
+    assert_eq!(sc.scan(b"x").len(), 1);
+    assert_eq!(sc.scan(b"ab1").len(), 1);
+}
+
+#[test]
+fn huge_strings_are_rejected_at_load() {
+    let (code, _, col, msg) =
+        error_at("rule a { strings: $a = /(a{1000}){1000}[0-9]{2000}/ condition: $a }");
+    assert_eq!((code, col), ("Y003", 24), "{msg}");
+    assert!(msg.contains("too large"), "{msg}");
+    // Large but within bounds: a long hex jump.
+    assert!(cond("$a = { 4D 5A [0-100000] 50 45 }", "$a", b"MZ....PE"));
+}
