@@ -356,6 +356,12 @@ impl Engine {
         }
     }
 
+    /// The rule-matching stage alone: findings of every rule on the facts of one analysed
+    /// file (for benches and tools; scans call it per file).
+    pub fn match_facts(&self, path: &str, facts: &Facts) -> Vec<Finding> {
+        self.match_file(path, facts)
+    }
+
     /// Findings of every rule on every fact of one analysed file.
     fn match_file(&self, path: &str, facts: &Facts) -> Vec<Finding> {
         // Built only when the file has a finding: most files have none.
