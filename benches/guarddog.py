@@ -371,9 +371,11 @@ def main():
                   f"(fetch them with ../shared/corpus/fetch-benign {args.benign_dir})")
     if args.sample_only:
         for name, files in parts:
-            print(f"{name}: {len(files)} of {len(files_all[name])} (sha256[:16] {sample_digest(files)})")
             for f in files:
-                print(f"  {f}")
+                print(f"{name}\t{f}")
+        for name, files in parts:  # summary last, so `| tail` shows it
+            print(f"{name}: {len(files)} of {len(files_all[name])} files, sample list "
+                  f"sha256[:16] {sample_digest(files)}")
         return
     if not parts:
         print("nothing to compare: no corpus present")
@@ -394,7 +396,9 @@ def main():
     tsv = os.path.join(SHARED, "corpus", "guarddog-3.2-dev.tsv")
     if os.path.exists(tsv):
         with open(tsv) as f:
-            published = {os.path.basename(r["file"]): r["risk_label"]
+            # "None": GuardDog failed on that file in the published run too.
+            published = {os.path.basename(r["file"]): (None if r["risk_label"] in ("", "None")
+                                                        else r["risk_label"])
                          for r in csv.DictReader(f, delimiter="\t")}
 
     # Warm the page cache for both tools alike.
