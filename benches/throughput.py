@@ -134,7 +134,7 @@ def bench(ferret, path, jobs, out_dir):
           f"max {times[-1] if times else float('nan'):.1f}"
           + (f" ({os.path.basename(max(reports, key=lambda r: r['stats']['elapsed_ms'])['path'])})"
              if reports else ""))
-    print(f"peak RSS:           {rss_mib:.0f} MiB")
+    print(f"peak RSS:           {rss_mib:.1f} MiB")
     print("verdicts:           " + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items(), key=str)))
     met = True
     for match, label, seconds in TIME_TARGETS:
@@ -147,7 +147,7 @@ def bench(ferret, path, jobs, out_dir):
         print("target: (no wall-time target for this corpus)")
     ok = rss_mib < RSS_TARGET_MIB
     met &= ok
-    print(f"target: peak RSS < {RSS_TARGET_MIB} MiB: {rss_mib:.0f} MiB -> {verdict(ok)}")
+    print(f"target: peak RSS < {RSS_TARGET_MIB} MiB: {rss_mib:.1f} MiB -> {verdict(ok)}")
     return True, met
 
 
