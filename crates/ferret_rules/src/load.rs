@@ -149,6 +149,9 @@ const MAGICS: &[&str] = &[
 struct Ctx<'s> {
     file: &'s str,
     src: &'s str,
+    /// Check regex syntax now (user rules, for located errors). The built-in rules skip it:
+    /// it is half of start-up, and `builtin_rules_are_valid` checks them in CI instead.
+    check_regex: bool,
 }
 
 impl Ctx<'_> {
@@ -174,6 +177,9 @@ impl Ctx<'_> {
     }
 
     fn regex(&self, s: &Spanned<String>) -> Result<Regex, RuleError> {
+        if !self.check_regex {
+            return Ok(Regex::unchecked(s.get_ref()));
+        }
         Regex::new(s.get_ref()).map_err(|msg| {
             self.err(
                 s.span(),
@@ -362,7 +368,20 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
 /// Loads one rule from TOML text. `file` names it in errors; when the file stem is known it
 /// must equal the rule id.
 pub fn load_str(src: &str, file: &str, expected_id: Option<&str>) -> Result<Rule, RuleError> {
-    let ctx = Ctx { file, src };
+    load_str_checked(src, file, expected_id, true)
+}
+
+fn load_str_checked(
+    src: &str,
+    file: &str,
+    expected_id: Option<&str>,
+    check_regex: bool,
+) -> Result<Rule, RuleError> {
+    let ctx = Ctx {
+        file,
+        src,
+        check_regex,
+    };
     let raw: RawRule = toml::from_str(src).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         ctx.err(span, "R001", e.message().trim().to_string())
@@ -520,7 +539,11 @@ fn is_yara(path: &str) -> bool {
 /// `confidence` (`medium`), `kind` (`threat`), `category` (`yara`), `description` (the
 /// finding's message), `remediation` and `reference` fill in what TOML rules say in fields.
 pub fn load_yara_str(src: &str, file: &str) -> Result<Vec<Rule>, RuleError> {
-    let ctx = Ctx { file, src };
+    let ctx = Ctx {
+        file,
+        src,
+        check_regex: true,
+    };
     let compiled = ferret_yara::compile(src).map_err(|e| ctx.err(e.span, e.code, e.message))?;
     let mut out = Vec::new();
     for y in compiled.iter().filter(|r| !r.private) {
@@ -637,7 +660,11 @@ pub fn parse_flow_config(src: &str, file: &str) -> Result<FlowConfig, RuleError>
         #[serde(default)]
         paths: Vec<Spanned<String>>,
     }
-    let ctx = Ctx { file, src };
+    let ctx = Ctx {
+        file,
+        src,
+        check_regex: true,
+    };
     let raw: RawFlows = toml::from_str(src).map_err(|e| {
         ctx.err(
             e.span().unwrap_or(0..0),
@@ -678,7 +705,11 @@ fn fnv(acc: u64, bytes: &[u8]) -> u64 {
 
 /// Builds a rule set from (relative path, source) pairs; checks ids are unique and that
 /// correlations name existing rules.
-fn build(files: &[(String, String)], label: &str) -> Result<RuleSet, Vec<RuleError>> {
+fn build(
+    files: &[(String, String)],
+    label: &str,
+    check_regex: bool,
+) -> Result<RuleSet, Vec<RuleError>> {
     let mut errors = Vec::new();
     let mut set = RuleSet::default();
     let mut hash = 0xcbf2_9ce4_8422_2325u64;
@@ -702,13 +733,17 @@ fn build(files: &[(String, String)], label: &str) -> Result<RuleSet, Vec<RuleErr
         let loaded = if is_yara(path) {
             load_yara_str(src, &shown)
         } else {
-            load_str(src, &shown, stem).map(|r| vec![r])
+            load_str_checked(src, &shown, stem, check_regex).map(|r| vec![r])
         };
         match loaded {
             Ok(rules) => {
                 for rule in rules {
                     if let Some(prev) = set.rules.iter().find(|r| r.id == rule.id) {
-                        let ctx = Ctx { file: &shown, src };
+                        let ctx = Ctx {
+                            file: &shown,
+                            src,
+                            check_regex,
+                        };
                         let span = match &rule.body {
                             Body::Yara(y) => y.name_span.clone(),
                             _ => 0..0,
@@ -761,7 +796,7 @@ pub fn load_builtin() -> Result<RuleSet, Vec<RuleError>> {
         .iter()
         .map(|(p, s)| ((*p).to_string(), (*s).to_string()))
         .collect();
-    build(&files, "rules/")
+    build(&files, "rules/", false)
 }
 
 /// Whether `path` (relative to a rules root) is a rule file (`.toml`, or YARA `.yar`/`.yara`)
@@ -832,7 +867,7 @@ pub fn load_dir(dir: &Path) -> Result<RuleSet, Vec<RuleError>> {
         return Err(errors);
     }
     let label = format!("{}/", dir.display()).replace("//", "/");
-    build(&files, &label)
+    build(&files, &label, true)
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -851,6 +886,26 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in rules load without their regexes checked (start-up); this checks them.
+    #[test]
+    fn builtin_rules_are_valid() {
+        let files: Vec<(String, String)> = builtin::BUILTIN
+            .iter()
+            .map(|(p, s)| ((*p).to_string(), (*s).to_string()))
+            .collect();
+        let checked = build(&files, "rules/", true).unwrap_or_else(|errors| {
+            panic!(
+                "{}",
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
+        assert_eq!(checked.rules.len(), load_builtin().unwrap().rules.len());
+    }
 
     const GOOD: &str = r#"
 id = "x-rule"
