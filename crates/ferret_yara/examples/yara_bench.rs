@@ -16,6 +16,14 @@ fn main() {
     let t_compile = t.elapsed();
     let t = Instant::now();
     let n = compiled.len();
+    let strings: Vec<_> = compiled.iter().flat_map(|r| r.strings.iter()).collect();
+    let atoms: usize = strings
+        .iter()
+        .filter_map(|s| s.atoms())
+        .map(|a| a.literals.len())
+        .sum();
+    let bare = strings.iter().filter(|s| s.atoms().is_none()).count();
+    let n_strings = strings.len();
     let sc = ferret_yara::Scanner::new(compiled);
     let t_scanner = t.elapsed();
     let t = Instant::now();
@@ -27,8 +35,10 @@ fn main() {
     }
     let t_scan = t.elapsed() / 10;
     println!(
-        "{n} rules: compile {t_compile:?}, scanner {t_scanner:?}, first scan {t_first:?}, \
-         later scans {t_scan:?} ({} bytes, {hits} hits)",
+        "{n} rules, {} strings ({bare} without atoms), {atoms} atoms: compile {t_compile:?}, \
+         scanner {t_scanner:?}, first scan {t_first:?}, later scans {t_scan:?} ({} bytes, \
+         {hits} hits)",
+        n_strings,
         data.len()
     );
 }

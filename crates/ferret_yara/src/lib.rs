@@ -83,6 +83,9 @@ pub(crate) fn next_uid() -> u64 {
     UID.fetch_add(1, Ordering::Relaxed)
 }
 
+/// At most this many atoms per string (more are shortened to fewer distinct ones).
+const MAX_ATOMS: usize = 16;
+
 /// A string whose regex would have more NFA states than this (about) is rejected at load.
 const MAX_PATTERN_SIZE: u64 = 1_000_000;
 
@@ -101,15 +104,31 @@ fn pattern_size(h: &Hir) -> u64 {
     }
 }
 
-/// Checks a translated pattern (syntax, size) and returns its atoms: literals one of which
-/// every match starts (or ends) with, each at least 2 bytes long; `None` when there are none
-/// that narrow the search (the regex then runs on every buffer).
-pub(crate) fn check_pattern(pattern: &str) -> Result<Option<Vec<Vec<u8>>>, String> {
+/// Literals one of which every match of a string starts (or ends) with; `nocase` when they
+/// are to be found ignoring ASCII case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Atoms {
+    pub literals: Vec<Vec<u8>>,
+    pub nocase: bool,
+}
+
+/// Checks a translated pattern (syntax, size) and returns its atoms, each at least 2 bytes
+/// long; `None` when there are none that narrow the search (the regex then runs on every
+/// buffer).
+pub(crate) fn check_pattern(pattern: &str) -> Result<Option<Atoms>, String> {
+    // Patterns are `(?FLAGS:…)` with no inner flag groups: a case-insensitive one is analysed
+    // without `i` and its atoms are searched ignoring case, instead of as every case variant.
+    let nocase = pattern.starts_with("(?i");
+    let src = if nocase {
+        format!("(?{}", &pattern[3..])
+    } else {
+        pattern.to_string()
+    };
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
-        .parse(pattern)
+        .parse(&src)
         .map_err(|e| {
             e.to_string()
                 .lines()
@@ -125,10 +144,37 @@ pub(crate) fn check_pattern(pattern: &str) -> Result<Option<Vec<Vec<u8>>>, Strin
         ));
     }
     let mut best: Option<(usize, Vec<Vec<u8>>)> = None;
-    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+    for prefix in [true, false] {
+        if best.as_ref().is_some_and(|(min, _)| *min >= 4) {
+            break;
+        }
         let mut ex = Extractor::new();
-        ex.kind(kind);
-        let seq = ex.extract(&hir);
+        ex.kind(if prefix {
+            ExtractKind::Prefix
+        } else {
+            ExtractKind::Suffix
+        });
+        let mut seq = ex.extract(&hir);
+        // Many variants (`abc[0-9]{3}` → abc000…abc999) make a big automaton for little gain:
+        // shorten them until few remain.
+        if let Some(min) = seq
+            .min_literal_len()
+            .filter(|_| seq.len() > Some(MAX_ATOMS))
+        {
+            for k in (2..=min).rev() {
+                let mut t = seq.clone();
+                if prefix {
+                    t.keep_first_bytes(k);
+                } else {
+                    t.keep_last_bytes(k);
+                }
+                t.dedup();
+                if t.len() <= Some(MAX_ATOMS) {
+                    seq = t;
+                    break;
+                }
+            }
+        }
         let (Some(lits), Some(min)) = (seq.literals(), seq.min_literal_len()) else {
             continue;
         };
@@ -142,7 +188,14 @@ pub(crate) fn check_pattern(pattern: &str) -> Result<Option<Vec<Vec<u8>>>, Strin
             best = Some((min, lits.iter().map(|l| l.as_bytes().to_vec()).collect()));
         }
     }
-    Ok(best.map(|(_, atoms)| atoms))
+    Ok(best.map(|(_, mut literals)| {
+        if nocase {
+            literals.iter_mut().for_each(|l| l.make_ascii_lowercase());
+            literals.sort();
+            literals.dedup();
+        }
+        Atoms { literals, nocase }
+    }))
 }
 
 pub(crate) fn build_regex(pattern: &str) -> Result<regex::bytes::Regex, String> {
@@ -189,7 +242,7 @@ pub struct YString {
     /// Compiled on first use.
     regex: OnceLock<Option<regex::bytes::Regex>>,
     /// Literals one of which every match contains (see [`check_pattern`]).
-    atoms: Option<Vec<Vec<u8>>>,
+    atoms: Option<Atoms>,
     uid: u64,
 }
 
@@ -199,7 +252,7 @@ impl YString {
         private: bool,
         fullword: bool,
         pattern: String,
-        atoms: Option<Vec<Vec<u8>>>,
+        atoms: Option<Atoms>,
     ) -> Self {
         Self {
             ident,
@@ -218,8 +271,8 @@ impl YString {
     }
 
     /// The literals the prefilter looks for (`None`: the regex runs on every buffer).
-    pub fn atoms(&self) -> Option<&[Vec<u8>]> {
-        self.atoms.as_deref()
+    pub fn atoms(&self) -> Option<&Atoms> {
+        self.atoms.as_ref()
     }
 
     /// The compiled regex. Syntax and size were checked at load, so `None` is not expected.
@@ -388,9 +441,12 @@ pub struct Scanner {
     strings: Vec<Arc<YString>>,
     /// Rule uid → slot of each of its strings in `strings`.
     slots: HashMap<u64, Vec<usize>>,
-    /// The atoms of every string that has some, and the slot each pattern belongs to: one
-    /// pass over a buffer says which strings may occur.
-    atoms: Option<(aho_corasick::AhoCorasick, Vec<usize>)>,
+    /// The atoms of every string that has some (one automaton matching case, one ignoring
+    /// it), and the slot each pattern belongs to: a pass over a buffer says which strings may
+    /// occur.
+    atoms: Vec<(aho_corasick::AhoCorasick, Vec<usize>)>,
+    /// Strings whose atoms could not be put into an automaton.
+    unfiltered: Vec<usize>,
 }
 
 impl Scanner {
@@ -400,7 +456,8 @@ impl Scanner {
             rules: Vec::new(),
             strings: Vec::new(),
             slots: HashMap::new(),
-            atoms: None,
+            atoms: Vec::new(),
+            unfiltered: Vec::new(),
         };
         fn add(sc: &mut Scanner, r: &Arc<Rule>) {
             if sc.slots.contains_key(&r.uid) {
@@ -425,22 +482,34 @@ impl Scanner {
             add(&mut sc, r);
         }
         sc.rules = rules;
-        let mut patterns: Vec<&[u8]> = Vec::new();
-        let mut owner = Vec::new();
-        for (slot, s) in sc.strings.iter().enumerate() {
-            for a in s.atoms.iter().flatten() {
-                patterns.push(a);
-                owner.push(slot);
+        for nocase in [false, true] {
+            let mut patterns: Vec<&[u8]> = Vec::new();
+            let mut owner = Vec::new();
+            for (slot, s) in sc.strings.iter().enumerate() {
+                for a in s.atoms.iter().filter(|a| a.nocase == nocase) {
+                    for l in &a.literals {
+                        patterns.push(l);
+                        owner.push(slot);
+                    }
+                }
             }
-        }
-        if !patterns.is_empty() {
-            // Built from a few thousand short literals at most; cannot fail in practice, and
-            // without it every string simply runs its regex.
-            // The default automaton: a full DFA scans about twice as fast but takes ~5x as
-            // long to build for hundreds of rules, and start-up matters for one-file scans.
-            sc.atoms = aho_corasick::AhoCorasick::new(patterns)
-                .ok()
-                .map(|ac| (ac, owner));
+            if patterns.is_empty() {
+                continue;
+            }
+            // The default automaton: a full DFA scans about twice as fast but takes ~5x as long
+            // to build for hundreds of rules, and start-up matters for one-file scans.
+            let ac = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(nocase)
+                .build(patterns);
+            match ac {
+                Ok(ac) => sc.atoms.push((ac, owner)),
+                // Not expected for short literals; the strings then run their regexes.
+                Err(_) => {
+                    for &slot in &owner {
+                        sc.unfiltered.push(slot);
+                    }
+                }
+            }
         }
         sc
     }
@@ -455,12 +524,15 @@ impl Scanner {
 
     /// Every rule whose condition holds on `data`.
     pub fn scan(&self, data: &[u8]) -> Vec<RuleMatch> {
-        let mut candidate: Vec<bool> = match &self.atoms {
-            Some(_) => self.strings.iter().map(|s| s.atoms.is_none()).collect(),
-            None => vec![true; self.strings.len()],
-        };
-        if let Some((ac, owner)) = &self.atoms {
-            let mut left = candidate.iter().filter(|c| !**c).count();
+        let mut candidate: Vec<bool> = self.strings.iter().map(|s| s.atoms.is_none()).collect();
+        for &slot in &self.unfiltered {
+            candidate[slot] = true;
+        }
+        for (ac, owner) in &self.atoms {
+            let mut left = owner.iter().filter(|&&slot| !candidate[slot]).count();
+            if left == 0 {
+                continue;
+            }
             for m in ac.find_overlapping_iter(data) {
                 let slot = owner[m.pattern().as_usize()];
                 if !candidate[slot] {

@@ -501,7 +501,7 @@ fn atoms_prefilter_and_lazy_regexes() {
     let atoms: Vec<Option<Vec<Vec<u8>>>> = rules[0]
         .strings
         .iter()
-        .map(|s| s.atoms().map(<[_]>::to_vec))
+        .map(|s| s.atoms().map(|a| a.literals.clone()))
         .collect();
     assert_eq!(atoms[0], Some(vec![b"evil.example".to_vec()]));
     assert_eq!(
@@ -517,6 +517,7 @@ fn atoms_prefilter_and_lazy_regexes() {
     );
     let sc = Scanner::new(rules);
     assert_eq!(sc.scan(b"..MZ\x33\x44").len(), 1);
+    assert_eq!(sc.scan(b"EVIL.EXAMPLE evil.example").len(), 1);
     assert_eq!(sc.scan(b"AB MZ").len(), 0);
     assert_eq!(sc.scan(b"x").len(), 1);
     assert_eq!(sc.scan(b"ab1").len(), 1);
@@ -530,4 +531,26 @@ fn huge_strings_are_rejected_at_load() {
     assert!(msg.contains("too large"), "{msg}");
     // Large but within bounds: a long hex jump.
     assert!(cond("$a = { 4D 5A [0-100000] 50 45 }", "$a", b"MZ....PE"));
+}
+
+#[test]
+fn nocase_atoms_are_searched_ignoring_case() {
+    let src = r#"rule t { strings: $a = "PowerShell -Enc" nocase $b = /iex\s*\(/i $c = "Mixed" condition: any of them }"#;
+    let rules = compile(src).unwrap();
+    let a = rules[0].strings[0].atoms().unwrap();
+    assert_eq!(
+        (a.literals.clone(), a.nocase),
+        (vec![b"powershell -enc".to_vec()], true)
+    );
+    let b = rules[0].strings[1].atoms().unwrap();
+    assert!(
+        b.nocase && b.literals.iter().all(|l| l.starts_with(b"iex")),
+        "{b:?}"
+    );
+    assert!(!rules[0].strings[2].atoms().unwrap().nocase);
+    let sc = Scanner::new(rules);
+    assert_eq!(sc.scan(b"POWERSHELL -enc AAA").len(), 1);
+    assert_eq!(sc.scan(b"x = IEX (y)").len(), 1);
+    assert_eq!(sc.scan(b"Mixed").len(), 1);
+    assert_eq!(sc.scan(b"mixed powershell").len(), 0);
 }
