@@ -38,6 +38,11 @@ pub enum Step {
     Unquote,
     Marshal,
     Fernet,
+    /// `codecs.decode(x, 'uu')`: uuencoding (`begin 666 <name>` … `end`).
+    Uu,
+    /// Integers divided by `random.randint` draws after `random.seed(<constant>)`: the seed
+    /// makes the draws, and so the text, deterministic (the pyobfuscate.com loader).
+    SeededRandom,
 }
 
 impl Step {
@@ -59,6 +64,8 @@ impl Step {
             Self::Unquote => "unquote",
             Self::Marshal => "marshal",
             Self::Fernet => "fernet",
+            Self::Uu => "uu",
+            Self::SeededRandom => "seeded-random",
         }
     }
 }
@@ -375,6 +382,180 @@ pub fn unquote(input: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `codecs.decode(data, 'uu')`, as CPython's `uu_codec` does it: skip to the `begin` line,
+/// then `binascii.a2b_uu` every line up to `end`. Each line yields at most 63 bytes, so the
+/// output never exceeds the input.
+pub fn uu(input: &[u8], cap: usize) -> Result<Vec<u8>> {
+    let mut lines = input.split(|&b| b == b'\n');
+    if !lines.by_ref().any(|l| l.starts_with(b"begin")) {
+        return Err(DecodeError::Invalid);
+    }
+    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+    let mut ended = false;
+    for line in lines {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line == b"end" {
+            ended = true;
+            break;
+        }
+        let Some(&first) = line.first() else {
+            // CPython stops at the first empty read; an empty line decodes to nothing.
+            continue;
+        };
+        let len = usize::from(first.wrapping_sub(b' ') & 0x3f);
+        let mut bits: u32 = 0;
+        let mut nbits = 0;
+        let mut line_out = Vec::with_capacity(len);
+        for &c in line[1..].iter().chain(std::iter::repeat(&b' ')) {
+            if line_out.len() >= len {
+                break;
+            }
+            // Like binascii: characters outside ' '..='`' are an error; missing ones count 0.
+            if !(b' '..=b'`').contains(&c) && !c.is_ascii_whitespace() {
+                return Err(DecodeError::Invalid);
+            }
+            let v = if c.is_ascii_whitespace() {
+                0
+            } else {
+                u32::from((c - b' ') & 0x3f)
+            };
+            bits = (bits << 6) | v;
+            nbits += 6;
+            if nbits >= 8 {
+                nbits -= 8;
+                line_out.push((bits >> nbits) as u8);
+                bits &= (1 << nbits) - 1;
+            }
+        }
+        out.extend_from_slice(&line_out);
+        if out.len() > cap {
+            return Err(DecodeError::TooLarge);
+        }
+    }
+    if !ended && out.is_empty() {
+        return Err(DecodeError::Invalid);
+    }
+    Ok(out)
+}
+
+/// CPython's `random.Random` (MT19937), enough of it to replay `random.seed(n)` followed by
+/// `random.randint(a, b)` draws, bit for bit.
+pub struct PyRandom {
+    mt: Box<[u32; 624]>,
+    idx: usize,
+}
+
+impl PyRandom {
+    /// `random.seed(n)` for an int `n` (its absolute value, as CPython takes it).
+    pub fn from_seed(n: u128) -> Self {
+        let mut key = Vec::new();
+        let mut rest = n;
+        while rest > 0 {
+            key.push(rest as u32);
+            rest >>= 32;
+        }
+        if key.is_empty() {
+            key.push(0);
+        }
+        let mut r = Self {
+            mt: Box::new([0; 624]),
+            idx: 624,
+        };
+        r.init_genrand(19_650_218);
+        let (mut i, mut j) = (1usize, 0usize);
+        for _ in 0..624.max(key.len()) {
+            let prev = r.mt[i - 1] ^ (r.mt[i - 1] >> 30);
+            r.mt[i] = (r.mt[i] ^ prev.wrapping_mul(1_664_525))
+                .wrapping_add(key[j])
+                .wrapping_add(j as u32);
+            i += 1;
+            j += 1;
+            if i >= 624 {
+                r.mt[0] = r.mt[623];
+                i = 1;
+            }
+            if j >= key.len() {
+                j = 0;
+            }
+        }
+        for _ in 0..623 {
+            let prev = r.mt[i - 1] ^ (r.mt[i - 1] >> 30);
+            r.mt[i] = (r.mt[i] ^ prev.wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
+            i += 1;
+            if i >= 624 {
+                r.mt[0] = r.mt[623];
+                i = 1;
+            }
+        }
+        r.mt[0] = 0x8000_0000;
+        r
+    }
+
+    fn init_genrand(&mut self, s: u32) {
+        self.mt[0] = s;
+        for i in 1..624 {
+            let prev = self.mt[i - 1] ^ (self.mt[i - 1] >> 30);
+            self.mt[i] = 1_812_433_253u32.wrapping_mul(prev).wrapping_add(i as u32);
+        }
+        self.idx = 624;
+    }
+
+    fn next_u32(&mut self) -> u32 {
+        if self.idx >= 624 {
+            for k in 0..624 {
+                let y = (self.mt[k] & 0x8000_0000) | (self.mt[(k + 1) % 624] & 0x7fff_ffff);
+                let mag = if y & 1 == 1 { 0x9908_b0df } else { 0 };
+                self.mt[k] = self.mt[(k + 397) % 624] ^ (y >> 1) ^ mag;
+            }
+            self.idx = 0;
+        }
+        let mut y = self.mt[self.idx];
+        self.idx += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^ (y >> 18)
+    }
+
+    /// `random.randint(a, b)` for a span below 2**32 (`None` otherwise).
+    pub fn randint(&mut self, a: i64, b: i64) -> Option<i64> {
+        let n = u64::try_from(b.checked_sub(a)?.checked_add(1)?).ok()?;
+        if n == 0 || n > u64::from(u32::MAX) {
+            return None;
+        }
+        let k = 64 - n.leading_zeros();
+        // `_randbelow`: draw k bits until below n (each draw succeeds with p > 1/2; the loop
+        // is bounded anyway).
+        for _ in 0..10_000 {
+            let r = u64::from(self.next_u32() >> (32 - k));
+            if r < n {
+                return Some(a + r as i64);
+            }
+        }
+        None
+    }
+}
+
+/// The pyobfuscate.com text: whitespace-separated integers, each a character code multiplied by
+/// `random.randint(1, hi)` drawn after `random.seed(seed)`; the loader divides them back.
+pub fn seeded_random_division(ints: &str, seed: u128, hi: i64, cap: usize) -> Result<Vec<u8>> {
+    let mut rng = PyRandom::from_seed(seed);
+    let mut out = String::new();
+    for word in ints.split_whitespace() {
+        let x: i64 = word.parse().map_err(|_| DecodeError::Invalid)?;
+        let r = rng.randint(1, hi).ok_or(DecodeError::Invalid)?;
+        let ch = u32::try_from(x / r)
+            .ok()
+            .and_then(char::from_u32)
+            .ok_or(DecodeError::Invalid)?;
+        out.push(ch);
+        if out.len() > cap {
+            return Err(DecodeError::TooLarge);
+        }
+    }
+    Ok(out.into_bytes())
+}
+
 /// XOR with a repeating key.
 pub fn xor(data: &[u8], key: &[u8]) -> Vec<u8> {
     if key.is_empty() {
@@ -505,5 +686,43 @@ mod tests {
         assert_eq!(xor(&xor(b"secret", b"k1"), b"k1"), b"secret");
         assert!(looks_like_python(b"import os\nos.system('x')"));
         assert!(!looks_like_python(&[0, 1, 2, 3, 4, 5]));
+    }
+
+    #[test]
+    fn uu_like_cpython() {
+        // codecs.encode(b"import os\nprint(1)\n", "uu")
+        let enc = b"begin 666 <data>\n3:6UP;W)T(&]S\"G!R:6YT*#$I\"@  \n \nend\n";
+        assert_eq!(uu(enc, 100).unwrap(), b"import os\nprint(1)\n");
+        assert_eq!(uu(b"no begin line", 100), Err(DecodeError::Invalid));
+        assert_eq!(uu(enc, 4), Err(DecodeError::TooLarge));
+        // codecs.encode(bz2.compress(b"import os\n"), "uu"): a 45-byte line, then a short one.
+        let enc = b"begin 666 <data>\nM0EIH.3%!629366:__[(   %1@  00   (MP (  B :>D(,F('>BXA^+N2*<*\n&$@S7__9 \n \nend\n";
+        let raw = uu(enc, 1000).unwrap();
+        assert_eq!(raw.len(), 51);
+        assert_eq!(bz2(&raw, 100).unwrap(), b"import os\n");
+    }
+
+    #[test]
+    fn python_random_replays_cpython() {
+        // random.seed(42); [random.randint(1, 100000) for _ in range(5)]
+        let mut r = PyRandom::from_seed(42);
+        let got: Vec<i64> = (0..5).map(|_| r.randint(1, 100_000).unwrap()).collect();
+        assert_eq!(got, vec![83811, 14593, 3279, 97197, 36049]);
+        // A seed wider than 32 bits: random.seed(600027321859512497); randint(1, 100000) x3
+        let mut r = PyRandom::from_seed(600_027_321_859_512_497);
+        let got: Vec<i64> = (0..3).map(|_| r.randint(1, 100_000).unwrap()).collect();
+        assert_eq!(got, vec![97981, 12516, 6154]);
+        // "hi" spelled as codes times those draws.
+        let mut r = PyRandom::from_seed(7);
+        let ints = format!(
+            "{} {}",
+            104 * r.randint(1, 50).unwrap(),
+            105 * r.randint(1, 50).unwrap()
+        );
+        assert_eq!(seeded_random_division(&ints, 7, 50, 100).unwrap(), b"hi");
+        assert_eq!(
+            seeded_random_division("x 1", 7, 50, 100),
+            Err(DecodeError::Invalid)
+        );
     }
 }
