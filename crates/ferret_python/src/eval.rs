@@ -12,7 +12,9 @@ use ferret_decode::{self as decode, DecodeError};
 use ruff_python_ast::{
     self as ast, visitor, BoolOp, Expr, ExprCall, Number, Operator, PySourceType, Stmt, UnaryOp,
 };
+use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange};
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 use std::time::Instant;
@@ -35,6 +37,8 @@ pub(crate) struct Budget {
 const MAX_FACTS: usize = 1_000_000;
 const MAX_ITEMS: usize = 200_000;
 const MAX_INLINE: u32 = 8;
+/// Distinct constant strings per file that `eval()` may fold as expressions (`eval("eval")`).
+const MAX_EVAL_EXPRS: usize = 256;
 
 impl Budget {
     pub fn new(opts: &Options, deadline: Instant) -> Self {
@@ -101,6 +105,11 @@ pub(crate) fn analyze_source(
     }
     let layer = nested.as_ref().map_or(0, |n| n.layer);
     let depth_hit;
+    // Expressions parsed from constant strings handed to `eval`, kept as long as the walk.
+    let eval_exprs: Vec<OnceCell<Parsed<ast::ModExpression>>> =
+        std::iter::repeat_with(OnceCell::new)
+            .take(MAX_EVAL_EXPRS)
+            .collect();
     {
         let mut w = Walker {
             text,
@@ -126,11 +135,16 @@ pub(crate) fn analyze_source(
             name_flow_cache: HashMap::default(),
             local_calls: Vec::new(),
             inline_limit_hit: false,
+            eval_exprs: &eval_exprs,
+            eval_cache: HashMap::default(),
+            eval_next: 0,
+            chars_cache: None,
         };
         let first_fact = w.out.facts.len();
         let body = &parsed.syntax().body;
         w.prescan_constants(body);
         w.stmts(body);
+        w.seeded_random_payloads(body);
         w.promote_called_functions(first_fact);
         depth_hit = w.depth_hit;
         if w.budget.timed_out && !w.out.issues.iter().any(|i| i.code == "time-budget") {
@@ -222,6 +236,23 @@ struct Walker<'a, 'f> {
     local_calls: Vec<(Option<String>, String)>,
     /// Set when applying a user function hit the inlining depth (a decoder calling itself).
     inline_limit_hit: bool,
+    /// Parsed constant expressions for `eval("...")`, by hash of their text.
+    eval_exprs: &'a [OnceCell<Parsed<ast::ModExpression>>],
+    eval_cache: HashMap<u64, Option<&'a Expr>>,
+    eval_next: usize,
+    /// The string indexed last and its characters (`None`: ASCII, indexed by byte).
+    chars_cache: Option<(Rc<str>, CharsOf)>,
+}
+
+/// A string's characters when it is not ASCII (`None`: index its bytes).
+type CharsOf = Option<Rc<[char]>>;
+
+/// What running an inlined function body did.
+enum Flow<'a> {
+    Next,
+    Return(Val<'a>),
+    /// Something not modelled: the result is unknown.
+    Stop,
 }
 
 const BUILTINS: &[&str] = &[
@@ -378,6 +409,7 @@ fn codec_step(name: &str) -> Option<Step> {
         "base64" | "base64_codec" | "base_64" => Step::Base64,
         "zlib" | "zlib_codec" | "zip" => Step::Zlib,
         "bz2" | "bz2_codec" => Step::Bz2,
+        "uu" | "uu_codec" => Step::Uu,
         _ => return None,
     })
 }
@@ -983,27 +1015,60 @@ impl<'a, 'f> Walker<'a, 'f> {
                     (UnaryOp::USub, Some(i)) => Val::new(V::Int(i.wrapping_neg())),
                     (UnaryOp::UAdd, Some(i)) => Val::new(V::Int(i)),
                     (UnaryOp::Invert, Some(i)) => Val::new(V::Int(!i)),
+                    (UnaryOp::Not, _) => match truthy(&v) {
+                        Some(b) => Val::new(V::Bool(!b)).with_flows(v.flows),
+                        None => Val::unknown().with_flows(v.flows),
+                    },
                     _ => Val::unknown().with_flows(v.flows),
                 }
             }
             Expr::BoolOp(b) => {
                 let mut flows = 0;
                 let mut first_known = None;
+                // Python's value when every operand's truth is known: the first operand that
+                // decides (falsy for `and`, truthy for `or`), else the last.
+                let mut decided: Option<Val<'a>> = None;
+                let mut all_known = true;
+                let mut last = None;
                 for v in &b.values {
                     let v = self.eval(v);
                     flows |= v.flows;
                     if first_known.is_none() && v.is_known() && b.op == BoolOp::Or {
-                        first_known = Some(v);
+                        first_known = Some(v.clone());
                     }
+                    if decided.is_none() && all_known {
+                        match truthy(&v) {
+                            Some(t) if t == (b.op == BoolOp::Or) => decided = Some(v.clone()),
+                            Some(_) => {}
+                            None => all_known = false,
+                        }
+                    }
+                    last = Some(v);
                 }
-                first_known.unwrap_or_else(Val::unknown).with_flows(flows)
+                let out = match (decided, all_known) {
+                    (Some(v), _) => Some(v),
+                    (None, true) => last,
+                    (None, false) if b.op == BoolOp::Or => first_known,
+                    _ => None,
+                };
+                out.unwrap_or_else(Val::unknown).with_flows(flows)
             }
             Expr::Compare(c) => {
-                let mut flows = self.eval(&c.left).flows;
-                for cmp in &c.comparators {
-                    flows |= self.eval(cmp).flows;
+                let mut left = self.eval(&c.left);
+                let mut flows = left.flows;
+                let mut result = Some(true);
+                for (op, cmp) in c.ops.iter().zip(&c.comparators) {
+                    let right = self.eval(cmp);
+                    flows |= right.flows;
+                    if result == Some(true) {
+                        result = compare(*op, &left, &right);
+                    }
+                    left = right;
                 }
-                Val::unknown().with_flows(flows)
+                match result {
+                    Some(b) => Val::new(V::Bool(b)).with_flows(flows),
+                    None => Val::unknown().with_flows(flows),
+                }
             }
             Expr::If(i) => {
                 self.eval(&i.test);
@@ -1151,6 +1216,10 @@ impl<'a, 'f> Walker<'a, 'f> {
 
     fn attribute(&mut self, base: &Val<'a>, attr: &str, dynamic: bool) -> Val<'a> {
         let mut v = match &base.v {
+            V::Name(q) if attr == "__name__" && q.starts_with("builtins.") => {
+                Val::str(q.rsplit('.').next().unwrap_or_default())
+            }
+            V::Def(d) if attr == "__name__" => Val::str(d.name.as_str()),
             V::Name(q) if attr == "__dict__" => Val::new(V::Name(q.clone())),
             V::Name(q) => Val::name(&format!("{q}.{attr}")),
             V::Instance(q) => Val::name(&format!("{q}.{attr}")),
@@ -1202,10 +1271,23 @@ impl<'a, 'f> Walker<'a, 'f> {
                 .find(|(k, _)| same_key(k, &idx))
                 .map_or_else(Val::unknown, |(_, v)| v.clone()),
             (V::Str(s), _) => match idx.as_int() {
-                Some(i) => s
-                    .chars()
-                    .nth(norm_index(i, s.chars().count()))
-                    .map_or_else(Val::unknown, |c| Val::str(c.encode_utf8(&mut [0; 4]))),
+                Some(i) => {
+                    // Decoding loops index one string character by character: its shape (ASCII,
+                    // indexed in O(1), or its characters) is kept for the next index.
+                    let chars = match &self.chars_cache {
+                        Some((k, chars)) if Rc::ptr_eq(k, s) => chars.clone(),
+                        _ => {
+                            let chars: CharsOf = (!s.is_ascii()).then(|| s.chars().collect());
+                            self.chars_cache = Some((s.clone(), chars.clone()));
+                            chars
+                        }
+                    };
+                    let ch = match &chars {
+                        None => s.as_bytes().get(norm_index(i, s.len())).map(|&b| b as char),
+                        Some(chars) => chars.get(norm_index(i, chars.len())).copied(),
+                    };
+                    ch.map_or_else(Val::unknown, |c| Val::str(c.encode_utf8(&mut [0; 4])))
+                }
                 None => Val::unknown(),
             },
             (V::Bytes(b), _) => match idx.as_int() {
@@ -1224,6 +1306,11 @@ impl<'a, 'f> Walker<'a, 'f> {
             _ => Val::unknown(),
         };
         out.flows |= flows;
+        if matches!(base.v, V::Str(_) | V::Bytes(_)) && out.is_known() {
+            // A character of decoded text is still decoded text (a decoding loop's input).
+            out.chain = base.chain.clone();
+            out.origin = out.origin.max(base.origin);
+        }
         out
     }
 
@@ -1311,11 +1398,15 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Some(V::Str(a.repeat(*n as usize).into()))
             }
             (V::Str(fmt), Operator::Mod, _) => percent_format(fmt, &r).map(|s| V::Str(s.into())),
-            (V::Int(a), op, V::Int(b)) => int_op(*a, op, *b).map(V::Int),
+            (V::Int(_) | V::Bool(_), op, V::Int(_) | V::Bool(_)) => {
+                // `True*2`: bools are ints in arithmetic.
+                int_op(l.as_int().unwrap_or(0), op, r.as_int().unwrap_or(0)).map(V::Int)
+            }
             _ => None,
         };
         match folded {
             Some(v) => {
+                let xor = op == Operator::BitXor && matches!(v, V::Int(_));
                 let mut out = Val::new(v).with_flows(flows);
                 out.origin = l.origin.max(r.origin).max(Origin::Folded);
                 out.chain = if l.chain.len() >= r.chain.len() {
@@ -1323,6 +1414,13 @@ impl<'a, 'f> Walker<'a, 'f> {
                 } else {
                     r.chain.clone()
                 };
+                if xor {
+                    // `ord(c) ^ k` in a decoding loop: the chain says so once.
+                    out.origin = out.origin.max(Origin::Obfuscated);
+                    if out.chain.last() != Some(&Step::Xor) {
+                        Rc::make_mut(&mut out.chain).push(Step::Xor);
+                    }
+                }
                 out.dynamic = l.dynamic || r.dynamic;
                 out
             }
@@ -1445,6 +1543,9 @@ impl<'a, 'f> Walker<'a, 'f> {
             _ => method.map_or_else(|| "?".to_string(), |m| format!("?.{m}")),
         };
         self.push_frame(Frame::Call(callee.clone()));
+        // Whether unfolding hit the inlining bound is a question about this call's arguments:
+        // a recursive helper elsewhere in the file must not mark an unrelated exec.
+        let outer_limit_hit = std::mem::take(&mut self.inline_limit_hit);
         let mut args = Vec::with_capacity(c.arguments.args.len());
         for a in &c.arguments.args {
             let v = self.eval(a);
@@ -1477,6 +1578,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             .fold(0, |f, v| f | v.deep_flows());
         self.exec_payload = None;
         let mut result = self.apply(&callee, &fval, recv.as_ref(), method, &args, &kwargs, c);
+        self.inline_limit_hit |= outer_limit_hit;
         let mut exec_payload = self.exec_payload.take();
         if self.emit {
             // Python decoded inside an inlined helper (where nothing is emitted) is scanned
@@ -1685,6 +1787,40 @@ impl<'a, 'f> Walker<'a, 'f> {
                 return Val::new(V::Cipher(k.into()));
             }
         }
+        // `str.encode(s)`, `bytes.decode(b)`, `str.join('', parts)`: unbound methods of the
+        // builtin types, called with the receiver as first argument.
+        if let Some(m) = callee
+            .strip_prefix("builtins.str.")
+            .or_else(|| callee.strip_prefix("builtins.bytes."))
+        {
+            if !matches!(m, "fromhex" | "maketrans") {
+                if let Some(r) = arg(0).filter(|a| matches!(a.v, V::Str(_) | V::Bytes(_))) {
+                    let r = r.clone();
+                    return self.const_method(&r, m, &args[1..], c);
+                }
+            }
+        }
+        // `codecs.getencoder('utf-8')(s)` gives `(bytes, length)`.
+        if let Some(codec) = callee.strip_prefix("codecs.getencoder.") {
+            if let Some(a) = arg(0).filter(|a| matches!(a.v, V::Str(_))) {
+                let r = a.clone();
+                let codec = Val::str(codec);
+                let enc = self.const_method(&r, "encode", std::slice::from_ref(&codec), c);
+                let n = Val::new(V::Int(r.as_str().map_or(0, |s| s.chars().count()) as i64));
+                return Val::new(V::List(Rc::new(vec![enc, n])));
+            }
+        }
+        if let Some(codec) = callee.strip_prefix("codecs.getdecoder.") {
+            if let Some(a) = arg(0).filter(|a| matches!(a.v, V::Bytes(_))) {
+                let r = a.clone();
+                let n = Val::new(V::Int(r.as_bytes().map_or(0, <[u8]>::len) as i64));
+                let dec = match codec_step(codec) {
+                    Some(step) => self.decode(&r, step, c),
+                    None => self.const_method(&r, "decode", &[Val::str(codec)], c),
+                };
+                return Val::new(V::List(Rc::new(vec![dec, n])));
+            }
+        }
         // Methods on constants.
         if let (Some(r), Some(m)) = (recv, method) {
             if matches!(r.v, V::Str(_) | V::Bytes(_) | V::List(_) | V::Dict(_)) {
@@ -1721,19 +1857,46 @@ impl<'a, 'f> Walker<'a, 'f> {
             "builtins.chr" => match arg(0).and_then(Val::as_int) {
                 Some(i) => char::from_u32(i as u32).map_or_else(Val::unknown, |ch| {
                     let mut v = folded(V::Str(ch.to_string().into()));
-                    v.origin = Origin::Obfuscated;
+                    v.origin = Origin::Obfuscated.max(arg(0).map_or(Origin::Literal, |a| a.origin));
+                    v.chain = arg(0).map(|a| a.chain.clone()).unwrap_or_default();
                     v
                 }),
                 None => Val::unknown(),
             },
-            "builtins.ord" => match arg(0).and_then(Val::as_text) {
-                Some(s) if s.chars().count() == 1 => {
-                    Val::new(V::Int(i64::from(s.chars().next().map_or(0, |c| c as u32))))
+            "builtins.ord" => {
+                let mut v = match arg(0).and_then(Val::as_text) {
+                    Some(s) if s.chars().count() == 1 => {
+                        Val::new(V::Int(i64::from(s.chars().next().map_or(0, |c| c as u32))))
+                    }
+                    _ => match arg(0).map(|a| &a.v) {
+                        Some(V::Bytes(b)) if b.len() == 1 => Val::new(V::Int(i64::from(b[0]))),
+                        _ => Val::unknown(),
+                    },
+                };
+                if let (true, Some(a)) = (v.is_known(), arg(0)) {
+                    v.chain = a.chain.clone();
+                    v.origin = a.origin;
                 }
-                _ => match arg(0).map(|a| &a.v) {
-                    Some(V::Bytes(b)) if b.len() == 1 => Val::new(V::Int(i64::from(b[0]))),
+                v
+            }
+            "builtins.isinstance" => {
+                let ty = arg(0).and_then(|a| match &a.v {
+                    V::Str(_) => Some("builtins.str"),
+                    V::Bytes(_) => Some("builtins.bytes"),
+                    V::Int(_) => Some("builtins.int"),
+                    V::Dict(_) => Some("builtins.dict"),
+                    _ => None,
+                });
+                match (ty, arg(1).and_then(Val::qualified)) {
+                    (Some(ty), Some(want)) if want.starts_with("builtins.") => {
+                        Val::new(V::Bool(ty == want || want == "builtins.object"))
+                    }
                     _ => Val::unknown(),
-                },
+                }
+            }
+            "codecs.getencoder" | "codecs.getdecoder" => match arg(0).and_then(Val::as_str) {
+                Some(codec) => Val::name(&format!("{callee}.{}", codec.replace('.', "_"))),
+                None => Val::unknown(),
             },
             "builtins.bytes" | "builtins.bytearray" => match arg(0) {
                 None => Val::new(V::Bytes(Rc::from(Vec::new()))),
@@ -1866,6 +2029,11 @@ impl<'a, 'f> Walker<'a, 'f> {
             "builtins.exec" | "builtins.eval" | "builtins.execfile" => {
                 if let Some(a) = arg(0) {
                     self.exec_sink(a, c);
+                    if callee == "builtins.eval" {
+                        if let Some(v) = self.fold_eval(a) {
+                            return v;
+                        }
+                    }
                     if !a.is_known() && std::mem::take(&mut self.inline_limit_hit) {
                         // Code that reaches exec through a decoder ferret could not finish
                         // unfolding (it recurses past the inlining bound): say so.
@@ -1957,7 +2125,21 @@ impl<'a, 'f> Walker<'a, 'f> {
                                     <= self.budget.max_value =>
                             {
                                 let mut v = keep(Val::str(&p.join(sep)));
-                                v.chain = a.chain.clone();
+                                // The longest decoding history among the list and its parts.
+                                v.chain = items
+                                    .iter()
+                                    .map(|i| &i.chain)
+                                    .fold(
+                                        &a.chain,
+                                        |best, c| {
+                                            if c.len() > best.len() {
+                                                c
+                                            } else {
+                                                best
+                                            }
+                                        },
+                                    )
+                                    .clone();
                                 v.flows |= a.deep_flows();
                                 v.origin = items
                                     .iter()
@@ -2174,8 +2356,32 @@ impl<'a, 'f> Walker<'a, 'f> {
             );
         }
         self.scopes.push(scope);
-        let mut result = Val::unknown();
-        for s in &d.body {
+        let result = match self.inline_body(&d.body) {
+            Flow::Return(v) => v,
+            Flow::Next | Flow::Stop => Val::unknown(),
+        };
+        self.scopes.pop();
+        self.emit = emit;
+        self.inline_depth -= 1;
+        result
+    }
+
+    /// Runs statements of an inlined function: assignments, `if` on a known condition and
+    /// `for` over a known iterable (each iteration paid from the folding budget), `return`.
+    fn inline_body(&mut self, body: &'a [Stmt]) -> Flow<'a> {
+        if !self.enter() {
+            return Flow::Stop;
+        }
+        let flow = stacker::maybe_grow(128 * 1024, 4 << 20, || self.inline_body_inner(body));
+        self.depth -= 1;
+        flow
+    }
+
+    fn inline_body_inner(&mut self, body: &'a [Stmt]) -> Flow<'a> {
+        for s in body {
+            if self.budget.timed_out || self.budget.fold_steps == 0 {
+                return Flow::Stop;
+            }
             match s {
                 Stmt::Assign(a) => {
                     let v = self.eval(&a.value);
@@ -2191,17 +2397,192 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 Stmt::Import(_) | Stmt::ImportFrom(_) => self.stmt(s),
                 Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_)) => {}
+                Stmt::Pass(_) => {}
                 Stmt::Return(r) => {
-                    result = r.value.as_ref().map_or_else(Val::unknown, |v| self.eval(v));
-                    break;
+                    return Flow::Return(
+                        r.value.as_ref().map_or_else(Val::unknown, |v| self.eval(v)),
+                    );
                 }
-                _ => break,
+                Stmt::If(i) => {
+                    let mut branch = None;
+                    match truthy(&self.eval(&i.test)) {
+                        Some(true) => branch = Some(&i.body),
+                        Some(false) => {
+                            for clause in &i.elif_else_clauses {
+                                let take = match &clause.test {
+                                    None => Some(true),
+                                    Some(t) => truthy(&self.eval(t)),
+                                };
+                                match take {
+                                    Some(true) => {
+                                        branch = Some(&clause.body);
+                                        break;
+                                    }
+                                    Some(false) => {}
+                                    None => return Flow::Stop,
+                                }
+                            }
+                        }
+                        None => return Flow::Stop,
+                    }
+                    if let Some(b) = branch {
+                        match self.inline_body(b) {
+                            Flow::Next => {}
+                            other => return other,
+                        }
+                    }
+                }
+                Stmt::For(f) => {
+                    let it = self.eval(&f.iter);
+                    let Some(items) = it.iter_items(MAX_ITEMS) else {
+                        return Flow::Stop;
+                    };
+                    for item in items {
+                        if self.budget.fold_steps == 0 || !self.budget.step() {
+                            return Flow::Stop;
+                        }
+                        self.budget.fold_steps -= 1;
+                        self.bind(&f.target, item);
+                        match self.inline_body(&f.body) {
+                            Flow::Next => {}
+                            other => return other,
+                        }
+                    }
+                    match self.inline_body(&f.orelse) {
+                        Flow::Next => {}
+                        other => return other,
+                    }
+                }
+                _ => return Flow::Stop,
             }
         }
-        self.scopes.pop();
+        Flow::Next
+    }
+
+    /// `eval("<constant>")`: the string is an expression evaluated in the current scope, so it
+    /// is folded like one (`eval("eval")` is `eval`, `eval("codecs.decode(a, b)")` decodes).
+    /// Folding only: no facts (the string was scanned as code by `exec_sink`).
+    fn fold_eval(&mut self, a: &Val<'a>) -> Option<Val<'a>> {
+        let text = match &a.v {
+            V::Str(s) => s.to_string(),
+            V::Bytes(b) => std::str::from_utf8(b).ok()?.to_string(),
+            _ => return None,
+        };
+        if self.inline_depth >= MAX_INLINE {
+            self.inline_limit_hit = true;
+            return None;
+        }
+        let expr = self.const_expr(&text)?;
+        self.inline_depth += 1;
+        let emit = std::mem::replace(&mut self.emit, false);
+        let mut v = self.eval(expr);
         self.emit = emit;
         self.inline_depth -= 1;
-        result
+        if !v.is_known() {
+            return None;
+        }
+        v.dynamic = true;
+        v.flows |= a.flows;
+        if v.chain.len() < a.chain.len() {
+            v.chain = a.chain.clone();
+        }
+        Some(v)
+    }
+
+    /// The expression a constant string parses to, parsed once per distinct text.
+    fn const_expr(&mut self, text: &str) -> Option<&'a Expr> {
+        let text = text.trim_matches(|c| c == ' ' || c == '\t');
+        let key = hash_bytes(text.as_bytes());
+        if let Some(e) = self.eval_cache.get(&key) {
+            return *e;
+        }
+        if text.is_empty() || text.len() > self.budget.max_value {
+            return None;
+        }
+        let cells: &'a [OnceCell<Parsed<ast::ModExpression>>] = self.eval_exprs;
+        let expr = match (
+            cells.get(self.eval_next),
+            ruff_python_parser::parse_expression(text),
+        ) {
+            (Some(cell), Ok(parsed)) => {
+                self.eval_next += 1;
+                let _ = cell.set(parsed);
+                cell.get().map(|p| &*p.syntax().body)
+            }
+            _ => None,
+        };
+        self.eval_cache.insert(key, expr);
+        expr
+    }
+
+    /// The pyobfuscate.com loader: a module-level string of integers, each a character code
+    /// times `random.randint(1, N)` after `random.seed(S)`, where S hides in another module
+    /// string as `base64(rot13(base64(zlib(...))))` of its digits and N is a lambda parameter's
+    /// default. The loader runs the division in an `exec` of a built string, so it is replayed
+    /// here from the parts; the text is scanned as decoded code.
+    fn seeded_random_payloads(&mut self, body: &'a [Stmt]) {
+        if !self.emit || !self.text.contains("randint") {
+            return;
+        }
+        let mut ints: Vec<(&'a Stmt, String)> = Vec::new();
+        let mut seeds: Vec<u128> = Vec::new();
+        let mut spans: Vec<i64> = Vec::new();
+        for s in body.iter().take(10_000) {
+            let Stmt::Assign(a) = s else { continue };
+            match &*a.value {
+                Expr::StringLiteral(lit) => {
+                    let text = lit.value.to_str();
+                    let words = text.split_whitespace().take(9).count();
+                    if words > 8
+                        && text
+                            .split_whitespace()
+                            .all(|w| w.bytes().all(|b| b.is_ascii_digit()))
+                    {
+                        ints.push((s, text.to_string()));
+                    } else if (8..=512).contains(&text.len()) {
+                        if let Some(seed) = hidden_seed(text.as_bytes()) {
+                            seeds.push(seed);
+                        }
+                    }
+                }
+                Expr::Lambda(l) => {
+                    for p in l
+                        .parameters
+                        .iter()
+                        .flat_map(|p| p.iter_non_variadic_params())
+                    {
+                        if let Some(Expr::NumberLiteral(n)) = p.default.as_deref() {
+                            if let Number::Int(i) = &n.value {
+                                spans.extend(i.as_i64().filter(|&i| i > 1));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if ints.is_empty() || seeds.is_empty() || spans.is_empty() {
+            return;
+        }
+        let cap = self
+            .budget
+            .max_value
+            .min(self.budget.max_decoded.saturating_sub(self.budget.decoded));
+        for (stmt, text) in ints.into_iter().take(4) {
+            for &seed in seeds.iter().take(4) {
+                for &hi in spans.iter().take(4) {
+                    let Ok(out) = decode::seeded_random_division(&text, seed, hi, cap) else {
+                        continue;
+                    };
+                    if !decode::looks_like_python(&out) {
+                        continue;
+                    }
+                    self.budget.decoded += out.len();
+                    self.nested_scan(&out, &[Step::SeededRandom], stmt.range());
+                    return;
+                }
+            }
+        }
     }
 
     // ---- decoding ----------------------------------------------------------------------
@@ -2262,7 +2643,10 @@ impl<'a, 'f> Walker<'a, 'f> {
             Step::Lzma => decode::lzma(data, cap),
             Step::Rot13 => Ok(decode::rot13(&String::from_utf8_lossy(data)).into_bytes()),
             Step::Unquote => Ok(decode::unquote(data)),
-            Step::Reverse | Step::Xor | Step::Fernet | Step::Marshal => Err(DecodeError::Invalid),
+            Step::Uu => decode::uu(data, cap),
+            Step::Reverse | Step::Xor | Step::Fernet | Step::Marshal | Step::SeededRandom => {
+                Err(DecodeError::Invalid)
+            }
         })
     }
 
@@ -2516,8 +2900,26 @@ fn int_op(a: i64, op: Operator, b: i64) -> Option<i64> {
         Operator::BitXor => a ^ b,
         Operator::BitAnd => a & b,
         Operator::BitOr => a | b,
-        Operator::FloorDiv if b != 0 => a.div_euclid(b),
-        Operator::Mod if b != 0 => a.rem_euclid(b),
+        // Python floors (towards -inf), and `%` takes the divisor's sign.
+        Operator::FloorDiv if b != 0 => {
+            let q = a.checked_div(b)?;
+            if a % b != 0 && ((a < 0) != (b < 0)) {
+                q - 1
+            } else {
+                q
+            }
+        }
+        Operator::Mod if b != 0 => {
+            let r = a.checked_rem(b)?;
+            if r != 0 && ((r < 0) != (b < 0)) {
+                r + b
+            } else {
+                r
+            }
+        }
+        // True division that comes out whole (`int(i/8)` in obfuscators); a fraction is not
+        // an int, so it stays unknown.
+        Operator::Div if b != 0 && a.checked_rem(b)? == 0 => a.checked_div(b)?,
         Operator::LShift if (0..63).contains(&b) => a.checked_shl(b as u32)?,
         Operator::RShift if (0..63).contains(&b) => a >> b,
         Operator::Pow if (0..64).contains(&b) => a.checked_pow(b as u32)?,
@@ -2599,4 +3001,107 @@ fn bytes_replace(s: &[u8], a: &[u8], b: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The seed hidden by pyobfuscate.com: `b64decode(rot13(zlib(b64decode(s))))` spells an int.
+fn hidden_seed(s: &[u8]) -> Option<u128> {
+    let z = decode::base64(s, false, 4096).ok()?;
+    let t = decode::zlib(&z, 4096).ok()?;
+    let r = decode::rot13(std::str::from_utf8(&t).ok()?);
+    let digits = decode::base64(r.as_bytes(), false, 4096).ok()?;
+    let digits = std::str::from_utf8(&digits).ok()?.trim();
+    digits.parse().ok()
+}
+
+/// Python truth value of a known value.
+fn truthy(v: &Val<'_>) -> Option<bool> {
+    Some(match &v.v {
+        V::Bool(b) => *b,
+        V::Int(i) => *i != 0,
+        V::None => false,
+        V::Str(s) => !s.is_empty(),
+        V::Bytes(b) => !b.is_empty(),
+        V::List(l) => !l.is_empty(),
+        V::Dict(d) => !d.is_empty(),
+        V::Name(q) => !q.starts_with("?."),
+        V::Lambda(_) | V::Def(_) | V::Code | V::Cipher(_) => true,
+        V::Unknown | V::Instance(_) | V::Globals => return None,
+    })
+}
+
+/// One comparison of known values, as Python would do it (`None` when not modelled).
+fn compare(op: ast::CmpOp, l: &Val<'_>, r: &Val<'_>) -> Option<bool> {
+    use ast::CmpOp;
+    use std::cmp::Ordering;
+    let eq = |a: &Val<'_>, b: &Val<'_>| -> Option<bool> {
+        Some(match (&a.v, &b.v) {
+            (V::Str(x), V::Str(y)) => x == y,
+            (V::Bytes(x), V::Bytes(y)) => x == y,
+            (V::None, V::None) => true,
+            (V::Name(x), V::Name(y)) => x == y,
+            (V::Str(_) | V::Bytes(_) | V::None, V::Int(_) | V::Bool(_))
+            | (V::Int(_) | V::Bool(_), V::Str(_) | V::Bytes(_) | V::None)
+            | (V::Str(_), V::Bytes(_) | V::None)
+            | (V::Bytes(_), V::Str(_) | V::None)
+            | (V::None, V::Str(_) | V::Bytes(_)) => false,
+            _ => a.as_int()? == b.as_int()?,
+        })
+    };
+    let order = || -> Option<Ordering> {
+        match (&l.v, &r.v) {
+            (V::Str(x), V::Str(y)) => Some(x.cmp(y)),
+            (V::Bytes(x), V::Bytes(y)) => Some(x.cmp(y)),
+            _ => Some(l.as_int()?.cmp(&r.as_int()?)),
+        }
+    };
+    let contains = || -> Option<bool> {
+        match (&l.v, &r.v) {
+            (V::Str(x), V::Str(y)) => Some(y.contains(&**x)),
+            (V::Bytes(x), V::Bytes(y)) => {
+                Some(x.is_empty() || y.windows(x.len()).any(|w| w == &x[..]))
+            }
+            (V::Int(x), V::Bytes(y)) => Some(y.iter().any(|&b| i64::from(b) == *x)),
+            (_, V::List(items)) => {
+                let mut found = false;
+                for i in items.iter() {
+                    if eq(l, i)? {
+                        found = true;
+                        break;
+                    }
+                }
+                Some(found)
+            }
+            (_, V::Dict(items)) => {
+                let mut found = false;
+                for (k, _) in items.iter() {
+                    if eq(l, k)? {
+                        found = true;
+                        break;
+                    }
+                }
+                Some(found)
+            }
+            _ => None,
+        }
+    };
+    match op {
+        CmpOp::Eq => eq(l, r),
+        CmpOp::NotEq => eq(l, r).map(|b| !b),
+        CmpOp::Lt => order().map(Ordering::is_lt),
+        CmpOp::LtE => order().map(Ordering::is_le),
+        CmpOp::Gt => order().map(Ordering::is_gt),
+        CmpOp::GtE => order().map(Ordering::is_ge),
+        CmpOp::In => contains(),
+        CmpOp::NotIn => contains().map(|b| !b),
+        CmpOp::Is | CmpOp::IsNot => {
+            let same = match (&l.v, &r.v) {
+                (V::None, V::None) => true,
+                (V::None, v) | (v, V::None) if !matches!(v, V::Unknown | V::Instance(_)) => false,
+                (V::Bool(a), V::Bool(b)) => a == b,
+                (V::Name(a), V::Name(b)) => a == b,
+                _ => return None,
+            };
+            Some(if op == CmpOp::Is { same } else { !same })
+        }
+    }
 }

@@ -172,3 +172,104 @@ fn base64_encode(data: &[u8]) -> String {
     }
     out
 }
+
+fn payload_chains(src: &str) -> Vec<Vec<&'static str>> {
+    let f = analyze(
+        src.as_bytes(),
+        FileRole::Module,
+        &flows(),
+        &Options::default(),
+    );
+    f.payloads
+        .iter()
+        .filter(|p| p.python && !p.chain.is_empty())
+        .map(|p| p.chain.iter().map(|s| s.as_str()).collect())
+        .collect()
+}
+
+#[test]
+fn eval_of_a_constant_is_folded() {
+    // BlankOBF's preamble: eval("eval"), eval("compile"), names through eval(compile(...)).
+    let src = "_e = eval('\\x65val')\n_c = _e('compile')\n_o = _e(_c(\"__import__('os')\", '', _e.__name__))\n_o.system('id')\n";
+    let c = calls(src);
+    assert!(c.iter().any(|c| c.0 == "os.system" && c.1), "{c:?}");
+    // A constant expression naming module strings, and codecs through it.
+    let src = "import base64, codecs\nm = 'aW1wb3J0IG9zOyBv'\nl = 'pl5mrKA0MJ0bW2yxWlx='\nj = 'rot13'\nexec(base64.b64decode(eval('m') + eval('codecs.decode(l, j)')))\n";
+    assert!(
+        callees(src).contains(&"os.system".to_string()),
+        "{:?}",
+        callees(src)
+    );
+    assert!(payload_chains(src).contains(&vec!["rot13", "base64"]));
+    // An expression that evaluates itself ends at the inlining bound.
+    let start = std::time::Instant::now();
+    calls("x = 'eval(x)'\neval(x)\ny = 'eval(y) + eval(y)'\neval(y)\n");
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+}
+
+#[test]
+fn inlined_functions_run_ifs_and_loops() {
+    // A decoder with an `if` on a known value and a per-character XOR loop (BlankOBF's last
+    // step), called with constants; also unbound str/bytes methods and isinstance.
+    let key = b'Q';
+    let inner = "import os; os.system('id')";
+    let xored: String = inner
+        .bytes()
+        .map(|b| format!("\\x{:02x}", b ^ key))
+        .collect();
+    let src = format!(
+        "def dec(data, key):\n    data = bytes.decode(data)\n    out = ''\n    if not key[False] == ' ':\n        key = ' ' + key\n    if isinstance(data, str) and len(key) > 1:\n        for i in range(len(data)):\n            out += chr(ord(data[i]) ^ ord(key[len(key) - True]))\n    else:\n        return None\n    return (out, key)\nexec(str.join('', [dec(b'{xored}', 'Q')[0]]))\n"
+    );
+    assert!(callees(&src).contains(&"os.system".to_string()), "{src}");
+    assert_eq!(payload_chains(&src), vec![vec!["xor"]]);
+    // Loops are paid for: a huge one gives up instead of hanging.
+    let start = std::time::Instant::now();
+    calls("def f(n):\n    s = 0\n    for a in range(n):\n        for b in range(n):\n            s += 1\n    return s\nexec(str(f(150000)))\n");
+    assert!(start.elapsed() < std::time::Duration::from_secs(3));
+}
+
+#[test]
+fn folds_python_arithmetic_and_comparisons() {
+    // -7 // 2 == -4, -7 % 3 == 2, 7 % -3 == -2, True*2 == 2, 12/4 == 3; each picks a letter.
+    let src = "s = 'abcdefghijklmnopqrstuvwxyz'\nn = s[-7 // 2 + 4] + s[-7 % 3] + s[7 % -3 + 3] + s[True*2] + s[int(12/4)]\nimport os\nif n == 'acbcd' and n != 'x' and 'cb' in n and not n < 'a':\n    os.system(n)\n";
+    let f = analyze(
+        src.as_bytes(),
+        FileRole::Module,
+        &flows(),
+        &Options::default(),
+    );
+    let arg = f.facts.iter().find_map(|x| match &x.kind {
+        FactKind::Call(c) if c.callee == "os.system" => c.arg_strings.first().cloned(),
+        _ => None,
+    });
+    assert_eq!(arg.as_deref(), Some("acbcd"));
+}
+
+#[test]
+fn codecs_getencoder_and_uu() {
+    // codecs.getencoder('utf-8')(s)[0]; codecs.decode(..., 'uu').
+    let uu = "begin 666 <data>\\n::6UP;W)T(&]S.R!O<RYS>7-T96TH)VED)RD \\n \\nend\\n";
+    let src = format!(
+        "import codecs\nexec(codecs.decode(codecs.getencoder('utf-8')('{uu}')[0], 'uu'))\n"
+    );
+    assert!(callees(&src).contains(&"os.system".to_string()), "{src}");
+    assert_eq!(payload_chains(&src), vec![vec!["uu"]]);
+}
+
+#[test]
+fn seeded_random_division_is_replayed() {
+    // pyobfuscate.com: code points times random.randint(1, N) after random.seed(S), S hidden as
+    // base64(zlib(rot13(base64(digits)))); the division runs inside an exec'd string.
+    let src = "import random, base64, codecs, zlib\n_ = lambda s, c_int=5000: ''.join(chr(int(int(s.split()[i]) / random.randint(1, c_int))) for i in range(len(s.split())))\n__ = '468510 221815 183904 44067 519042 404260 67744 528471 519685 31093 111296 261960 26795 130732 452065 457138 321195 324336 83729 246667 117440 95355 235200 381400 96291 104755'\nb = 'eJxzci8xdiz3MIjKDct2ArIBKs8FGQ=='\nexec(\"random.seed(eval(base64.b64decode(codecs.decode(zlib.decompress(base64.b64decode(b)).decode(), 'rot13').encode())));exec(_(__))\")\n"
+        .to_string();
+    assert!(callees(&src).contains(&"os.system".to_string()));
+    assert_eq!(payload_chains(&src), vec![vec!["seeded-random"]]);
+    // A wrong seed yields nothing (the text must come out as Python).
+    let wrong = src.replace(
+        "eJxzci8xdiz3MIjKDct2ArIBKs8FGQ==",
+        "eJwLdLQ0NTE1MzcxMLI0MTEyNjICAE5oBYU=",
+    );
+    assert!(payload_chains(&wrong)
+        .iter()
+        .all(|c| c != &vec!["seeded-random"]));
+}
