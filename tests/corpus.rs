@@ -129,14 +129,21 @@ fn archive_forms_agree_with_the_directory() {
             .into_iter()
             .filter(|(p, _)| p != "expected.toml")
             .collect();
-        let sdist = under("sample-1.0", &files);
+        // Archives named after the package and version in PKG-INFO, as an sdist is (a name
+        // that disagrees is a finding of its own, `name-mismatch`).
+        let info = std::fs::read_to_string(dir.join("PKG-INFO")).unwrap();
+        let field = |key: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .map(|v| v.trim().to_string())
+                .unwrap()
+        };
+        let stem = format!("{}-{}", field("Name:"), field("Version:"));
+        let sdist = under(&stem, &files);
         let a = engine().scan_path(&dir);
-        let b = engine().scan_bytes(
-            &gzip(&tar(&sdist)),
-            "sample-1.0.tar.gz",
-            "sample-1.0.tar.gz",
-        );
-        let c = engine().scan_bytes(&zip(&sdist), "sample-1.0.zip", "sample-1.0.zip");
+        let (tgz, zipname) = (format!("{stem}.tar.gz"), format!("{stem}.zip"));
+        let b = engine().scan_bytes(&gzip(&tar(&sdist)), &tgz, &tgz);
+        let c = engine().scan_bytes(&zip(&sdist), &zipname, &zipname);
         let rules = |r: &PackageReport| {
             let mut v: Vec<String> = r.findings.iter().map(|f| f.rule.clone()).collect();
             v.sort();
