@@ -551,10 +551,14 @@ pub(crate) fn read_member_content(
     let limits = budget.limits;
     let mut head = [0u8; 512];
     let mut head_len = 0;
+    let mut at_end = false;
     // Fill the head (reads may return short).
     while head_len < head.len() {
         match reader.read(&mut head[head_len..]) {
-            Ok(0) => break,
+            Ok(0) => {
+                at_end = true;
+                break;
+            }
             Ok(n) => head_len += n,
             Err(e) => {
                 budget.issue("corrupt-member", path, e.to_string(), true);
@@ -573,7 +577,9 @@ pub(crate) fn read_member_content(
     let member_cap = limits.max_member_bytes;
     let mut data = if keep { head.to_vec() } else { Vec::new() };
     let mut total = head_len as u64;
-    let mut buf = [0u8; 64 * 1024];
+    // Allocated only for members longer than the head: archives of 100,000 tiny members are
+    // common in attacks and must stay cheap.
+    let mut buf = Vec::new();
     let mut skipped = None;
     if !keep && random_access {
         // Zip: the head was enough to note a binary; don't inflate the rest.
@@ -581,6 +587,10 @@ pub(crate) fn read_member_content(
         return (None, declared.max(total), magic, Some(skip_reason(magic)));
     }
     loop {
+        if at_end {
+            // The head held the whole member.
+            break;
+        }
         if budget.inflated + total > limits.max_inflated_bytes {
             budget.exhausted = true;
             let detail = format!(
@@ -612,6 +622,9 @@ pub(crate) fn read_member_content(
             }
             skipped = Some(format!("larger than {member_cap} bytes"));
             break;
+        }
+        if buf.is_empty() {
+            buf = vec![0u8; 64 * 1024];
         }
         let n = match reader.read(&mut buf) {
             Ok(0) => break,
