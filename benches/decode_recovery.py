@@ -10,6 +10,13 @@ encoded-looking literal of 40+ characters and an exec/eval call whose argument i
 (b64decode and friends, fromhex/unhexlify, zlib/gzip/bz2/lzma decompress, codecs.decode,
 marshal.loads, Fernet) — on the same line, or through a name assigned from a decoder, or a
 small decoding lambda/function applied in the call.
+Two corrections (see --help):
+- exec/eval spelled through an escaped constant (`_=eval("\\145\\166\\x61\\154")`, BlankOBF):
+  a file that evaluates a constant naming eval/exec/compile (escapes read as Python reads them)
+  and calls a decoder counts (style `alias`);
+- an exec line whose decoder reads its input at run time (`.read()`, `.content`, `.text`,
+  `.json()`, `urlopen`, `requests.get`) has no payload in the package, so it does not count
+  (`--old-heuristic` gives the numbers without both corrections).
 The numerator: ferret's report for that file has a finding carrying a decoded payload that is
 Python (or bytecode, for marshal). Unrecovered files are listed with the decoders they mention.
 --jsonl reuses a `ferret scan --format jsonl` output (e.g. target/accuracy/malicious-dev.jsonl).
@@ -38,6 +45,19 @@ DECODERS = {
     "fernet": re.compile(rb"Fernet\("),
 }
 BLOB = re.compile(rb"[A-Za-z0-9+/=_\-\\x]{40,}")
+ESCAPE = re.compile(rb"\\(x[0-9a-fA-F]{2}|[0-7]{1,3})")
+EXEC_ALIAS = re.compile(rb"""\b(?:eval|exec)\s*\(\s*["'](?:eval|exec|compile)["']\s*\)""")
+FETCHED = re.compile(rb"\.read\(\)|\.content\b|\.text\b|\.json\(\)|urlopen|requests\.(?:get|post)")
+OLD = False
+
+
+def unescape(src):
+    """`\\x65`/`\\145` escapes as the characters Python reads (only to match names)."""
+    def one(m):
+        t = m.group(1)
+        n = int(t[1:], 16) if t[:1] == b"x" else int(t, 8)
+        return bytes([n]) if n < 128 else m.group(0)
+    return ESCAPE.sub(one, src)
 
 
 def python_members(data):
@@ -67,7 +87,13 @@ def encoded_exec(data):
     """Decoder styles whose output reaches exec/eval in this archive's Python members."""
     styles = set()
     for _, src in python_members(data):
-        if not EXEC.search(src) or not BLOB.search(src):
+        if not BLOB.search(src):
+            continue
+        if not OLD:
+            plain = unescape(src)
+            if EXEC_ALIAS.search(plain) and any(rx.search(plain) for rx in DECODERS.values()):
+                styles.add("alias")
+        if not EXEC.search(src):
             continue
         lines = src.splitlines()
         # Names assigned (or defined) from a decoder: `x = b64decode(...)`, `_ = lambda ...`.
@@ -80,6 +106,8 @@ def encoded_exec(data):
                         decoding_names.setdefault(m.group(1), set()).add(style)
         for line in lines:
             if not EXEC.search(line):
+                continue
+            if not OLD and FETCHED.search(line):
                 continue
             for style, rx in DECODERS.items():
                 if rx.search(line):
@@ -94,7 +122,11 @@ def main():
     ap.add_argument("--ferret", default=os.path.join(REPO, "target/release/ferret"))
     ap.add_argument("--shared", default=os.path.join(REPO, "../shared"))
     ap.add_argument("--jsonl")
+    ap.add_argument("--old-heuristic", action="store_true",
+                    help="the denominator before the escape/alias and fetched-input corrections")
     args = ap.parse_args()
+    global OLD
+    OLD = args.old_heuristic
     mal = os.path.join(args.shared, "corpus/malicious-dev")
     if not os.path.isdir(mal):
         print(f"skipped: {mal} absent")
@@ -132,8 +164,8 @@ def main():
     print("\nby decoder mentioned (a file can mention several):")
     for s, n in by_style.most_common():
         print(f"  {s:<9} {by_style_ok[s]:>5} / {n:<5} recovered")
-    print(f"\nnot recovered ({len(missed)}), first 60:")
-    for name, styles in missed[:60]:
+    print(f"\nnot recovered ({len(missed)}):")
+    for name, styles in missed:
         print(f"  {name}: {','.join(styles)}")
 
 
