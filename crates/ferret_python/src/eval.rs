@@ -138,7 +138,7 @@ pub(crate) fn analyze_source(
             eval_exprs: &eval_exprs,
             eval_cache: HashMap::default(),
             eval_next: 0,
-            chars_cache: None,
+            chars_cache: Vec::new(),
         };
         let first_fact = w.out.facts.len();
         let body = &parsed.syntax().body;
@@ -240,12 +240,14 @@ struct Walker<'a, 'f> {
     eval_exprs: &'a [OnceCell<Parsed<ast::ModExpression>>],
     eval_cache: HashMap<u64, Option<&'a Expr>>,
     eval_next: usize,
-    /// The string indexed last and its characters (`None`: ASCII, indexed by byte).
-    chars_cache: Option<(Rc<str>, CharsOf)>,
+    /// The strings indexed last and their characters (`None`: ASCII, indexed by byte). A few
+    /// entries, because XOR loops index the data and the key in turn.
+    chars_cache: Vec<(Rc<str>, CharsOf)>,
 }
 
 /// A string's characters when it is not ASCII (`None`: index its bytes).
 type CharsOf = Option<Rc<[char]>>;
+const CHARS_CACHE_ENTRIES: usize = 4;
 
 /// What running an inlined function body did.
 enum Flow<'a> {
@@ -1235,6 +1237,20 @@ impl<'a, 'f> Walker<'a, 'f> {
         v
     }
 
+    /// A string's characters, kept for the next index or `len()`: decoding loops index one
+    /// string character by character, which would otherwise cost O(n) per step.
+    fn chars_of(&mut self, s: &Rc<str>) -> CharsOf {
+        if let Some((_, chars)) = self.chars_cache.iter().find(|(k, _)| Rc::ptr_eq(k, s)) {
+            return chars.clone();
+        }
+        let chars: CharsOf = (!s.is_ascii()).then(|| s.chars().collect());
+        if self.chars_cache.len() == CHARS_CACHE_ENTRIES {
+            self.chars_cache.remove(0);
+        }
+        self.chars_cache.push((s.clone(), chars.clone()));
+        chars
+    }
+
     fn subscript(&mut self, s: &'a ast::ExprSubscript) -> Val<'a> {
         let base = self.eval(&s.value);
         if let Expr::Slice(sl) = &*s.slice {
@@ -1274,14 +1290,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Some(i) => {
                     // Decoding loops index one string character by character: its shape (ASCII,
                     // indexed in O(1), or its characters) is kept for the next index.
-                    let chars = match &self.chars_cache {
-                        Some((k, chars)) if Rc::ptr_eq(k, s) => chars.clone(),
-                        _ => {
-                            let chars: CharsOf = (!s.is_ascii()).then(|| s.chars().collect());
-                            self.chars_cache = Some((s.clone(), chars.clone()));
-                            chars
-                        }
-                    };
+                    let chars = self.chars_of(s);
                     let ch = match &chars {
                         None => s.as_bytes().get(norm_index(i, s.len())).map(|&b| b as char),
                         Some(chars) => chars.get(norm_index(i, chars.len())).copied(),
@@ -1995,7 +2004,12 @@ impl<'a, 'f> Walker<'a, 'f> {
                 _ => Val::new(V::Int(0)),
             },
             "builtins.len" => match arg(0).map(|a| &a.v) {
-                Some(V::Str(s)) => Val::new(V::Int(s.chars().count() as i64)),
+                Some(V::Str(s)) if s.len() < 256 => Val::new(V::Int(s.chars().count() as i64)),
+                Some(V::Str(s)) => {
+                    let s = s.clone();
+                    let n = self.chars_of(&s).map_or(s.len(), |c| c.len());
+                    Val::new(V::Int(n as i64))
+                }
                 Some(V::Bytes(b)) => Val::new(V::Int(b.len() as i64)),
                 Some(V::List(l)) => Val::new(V::Int(l.len() as i64)),
                 _ => Val::unknown(),
