@@ -367,6 +367,15 @@ impl Engine {
         // Built only when the file has a finding: most files have none.
         let mut index: Option<LineIndex> = None;
         let mut out = Vec::new();
+        // Path scopes are decided once per file, not once per fact.
+        let rules_for = |kind: usize| -> Vec<usize> {
+            self.by_kind[kind]
+                .iter()
+                .copied()
+                .filter(|&ri| self.rules.rules[ri].applies_to(path))
+                .collect()
+        };
+        let applicable = [rules_for(0), rules_for(1), rules_for(2)];
         for fact in &facts.facts {
             let (bits, kind) = match &fact.kind {
                 FactKind::Call(c) => (Some(self.callee_bits(&c.callee)), 0),
@@ -379,9 +388,9 @@ impl Engine {
                 facts,
                 callee_bits: bits.as_deref(),
             };
-            for &ri in &self.by_kind[kind] {
+            for &ri in &applicable[kind] {
                 let rule = &self.rules.rules[ri];
-                if rule.matches(&fr) {
+                if rule.matches_in_file(&fr) {
                     let detail = match &fact.kind {
                         FactKind::Call(c) => c.callee.clone(),
                         FactKind::Str { value, .. } => format!("{:?}", truncate_chars(value, 80)),

@@ -5,8 +5,8 @@
 use crate::fxhash::FxHashMap as HashMap;
 use crate::value::{truncate, Val, V};
 use crate::{
-    flow, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet, Options, Origin,
-    Payload, SourceIssue, Step, When,
+    flow, ArgFact, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet,
+    Options, Origin, Payload, SourceIssue, Step, When,
 };
 use ferret_decode::{self as decode, DecodeError};
 use ruff_python_ast::{
@@ -257,7 +257,7 @@ enum Flow<'a> {
     Stop,
 }
 
-const BUILTINS: &[&str] = &[
+pub(crate) const BUILTINS: &[&str] = &[
     "exec",
     "eval",
     "compile",
@@ -1657,6 +1657,45 @@ impl<'a, 'f> Walker<'a, 'f> {
                 })
                 .collect();
             let payload = args.first().and_then(|a| a.payload_idx()).or(exec_payload);
+            // Decoded code is not in the file's text: its arguments have no source range.
+            let (base, located) = (self.base, self.nested.is_none());
+            let arg_fact = |keyword: Option<&str>, e: &Expr, v: &Val<'a>| ArgFact {
+                keyword: keyword.map(str::to_string),
+                starred: matches!(e, Expr::Starred(_)),
+                start: if located {
+                    base + e.range().start().to_u32()
+                } else {
+                    0
+                },
+                end: if located {
+                    base + e.range().end().to_u32()
+                } else {
+                    0
+                },
+                text: const_text(v),
+                flows: v.deep_flows(),
+                from: v.from.as_deref().map(str::to_string),
+            };
+            let mut arg_facts: Vec<ArgFact> = c
+                .arguments
+                .args
+                .iter()
+                .zip(&args)
+                .take(MAX_ARG_FACTS)
+                .map(|(e, v)| arg_fact(None, e, v))
+                .collect();
+            arg_facts.extend(
+                c.arguments
+                    .keywords
+                    .iter()
+                    .zip(&kwargs)
+                    .take(MAX_ARG_FACTS)
+                    .map(|(k, (name, v))| {
+                        let mut a = arg_fact(*name, &k.value, v);
+                        a.starred = name.is_none();
+                        a
+                    }),
+            );
             let fact = CallFact {
                 callee: callee.clone(),
                 dynamic: fval.dynamic,
@@ -1665,20 +1704,41 @@ impl<'a, 'f> Walker<'a, 'f> {
                 // built from configuration) is not what it sends.
                 flows: arg_flows,
                 kwargs: kw,
+                args: arg_facts,
             };
             self.fact(FactKind::Call(fact), c.range(), payload);
         }
 
         result.flows |= arg_flows | recv_flows;
+        // What produced the value, for code patterns: text methods and conversions keep the
+        // producer of what they convert (`b64decode(s).decode()` still comes from b64decode),
+        // and an inlined helper keeps the producer of what it returned.
+        let passes_through = matches!(
+            method,
+            Some(
+                "decode" | "encode" | "strip" | "lstrip" | "rstrip" | "lower" | "upper" | "replace"
+            )
+        );
+        let converts = matches!(
+            callee.as_str(),
+            "builtins.str" | "builtins.bytes" | "builtins.bytearray"
+        );
+        let inherited = if passes_through {
+            recv.as_ref().and_then(|r| r.from.clone())
+        } else if converts {
+            args.first().and_then(|a| a.from.clone())
+        } else if callee.starts_with("<local>") || callee == "<lambda>" {
+            result.from.clone()
+        } else {
+            None
+        };
+        result.from = inherited.or_else(|| Some(callee.as_str().into()));
         self.track_files(&callee, method, recv.as_ref(), c, &mut result, arg_flows);
         let flows_cfg = self.flows;
-        result.flows |= *self.callee_flows.entry(callee.clone()).or_insert_with(|| {
-            flows_cfg
-                .calls
-                .iter()
-                .filter(|(g, _)| g.matches(&callee))
-                .fold(0, |f, (_, t)| f | t)
-        });
+        result.flows |= *self
+            .callee_flows
+            .entry(callee.clone())
+            .or_insert_with(|| flows_cfg.call_flows(&callee));
         if let Some(set) = &self.flows.secret_paths {
             let mut strings = Vec::new();
             let mut room = 16;
@@ -2862,6 +2922,22 @@ fn dotted(e: &Expr) -> Option<String> {
         Expr::Attribute(a) => dotted(&a.value).map(|b| format!("{b}.{}", a.attr)),
         _ => None,
     }
+}
+
+/// Arguments recorded per call for code patterns (positional, and keywords, each).
+const MAX_ARG_FACTS: usize = 12;
+
+/// The text a code pattern compares a constant argument with.
+fn const_text(v: &Val<'_>) -> Option<String> {
+    Some(match &v.v {
+        V::Str(s) => truncate(s, 256),
+        V::Bytes(b) => truncate(&String::from_utf8_lossy(&b[..b.len().min(256)]), 256),
+        V::Int(i) => i.to_string(),
+        V::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+        V::None => "None".to_string(),
+        V::Name(q) => q.to_string(),
+        _ => return None,
+    })
 }
 
 fn same_key(a: &Val<'_>, b: &Val<'_>) -> bool {

@@ -44,9 +44,95 @@ impl Glob {
     }
 }
 
+/// Many globs over qualified names, indexed by their first dotted segment, so a name is
+/// checked only against the globs that could match it (`requests.*` is never tried on
+/// `os.system`). Globs whose literal prefix has no dot are always tried.
+#[derive(Debug, Clone, Default)]
+pub struct GlobIndex {
+    by_segment: std::collections::HashMap<String, Vec<u32>>,
+    loose: Vec<u32>,
+}
+
+impl GlobIndex {
+    pub fn new<'g>(globs: impl IntoIterator<Item = &'g Glob>) -> Self {
+        let mut index = Self::default();
+        for (i, g) in globs.into_iter().enumerate() {
+            let prefix = g.parts[0].as_str();
+            match (g.parts.len() > 1 || !prefix.is_empty(), prefix.find('.')) {
+                (true, Some(dot)) => index
+                    .by_segment
+                    .entry(prefix[..dot].to_string())
+                    .or_default()
+                    .push(i as u32),
+                _ => index.loose.push(i as u32),
+            }
+        }
+        index
+    }
+
+    /// Indices (into the slice given to [`GlobIndex::new`]) of the globs that may match
+    /// `name`; the caller still checks each.
+    pub fn candidates<'s>(&'s self, name: &str) -> impl Iterator<Item = usize> + 's {
+        let segment = name.split('.').next().unwrap_or(name);
+        let keyed = self.by_segment.get(segment).map_or(&[][..], Vec::as_slice);
+        keyed.iter().chain(&self.loose).map(|&i| i as usize)
+    }
+
+    /// Indices of the globs of `globs` (the slice given to [`GlobIndex::new`]) matching `name`.
+    pub fn for_each_match(&self, globs: &[Glob], name: &str, mut f: impl FnMut(usize)) {
+        for i in self.candidates(name) {
+            if globs[i].matches(name) {
+                f(i);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Glob;
+    use super::{Glob, GlobIndex};
+
+    #[test]
+    fn index_finds_the_same_globs_as_a_scan() {
+        let globs: Vec<Glob> = [
+            "requests.*",
+            "os.system",
+            "os.exec*",
+            "*.post",
+            "?.read",
+            "builtins.exec",
+            "*",
+            "socket*",
+            "subprocess.Popen",
+            "",
+        ]
+        .iter()
+        .map(|g| Glob::new(g))
+        .collect();
+        let index = GlobIndex::new(&globs);
+        for name in [
+            "requests.post",
+            "os.system",
+            "os.execv",
+            "httpx.post",
+            "?.read",
+            "builtins.exec",
+            "socket.socket",
+            "socketserver",
+            "subprocess.Popen",
+            "",
+            "os",
+            "requests",
+        ] {
+            let mut got = Vec::new();
+            index.for_each_match(&globs, name, |i| got.push(i));
+            got.sort_unstable();
+            let want: Vec<usize> = (0..globs.len())
+                .filter(|&i| globs[i].matches(name))
+                .collect();
+            assert_eq!(got, want, "{name}");
+        }
+    }
 
     #[test]
     fn globs() {

@@ -16,7 +16,12 @@ mod source;
 mod value;
 
 pub use ferret_decode::Step;
-pub use glob::Glob;
+pub use glob::{Glob, GlobIndex};
+
+/// Whether a bare name is a Python builtin (`exec` resolves to `builtins.exec`).
+pub fn is_builtin(name: &str) -> bool {
+    eval::BUILTINS.contains(&name)
+}
 pub use source::decode_source;
 
 use std::time::{Duration, Instant};
@@ -55,6 +60,21 @@ pub struct FlowConfig {
     pub names: Vec<(Glob, FlowSet)>,
     /// A call with a string argument matching one of these is a read of a secret.
     pub secret_paths: Option<regex::RegexSet>,
+    /// `calls` indexed by first segment, built on first use.
+    pub call_index: std::sync::OnceLock<GlobIndex>,
+}
+
+impl FlowConfig {
+    /// The tags a call to `callee` returns.
+    pub fn call_flows(&self, callee: &str) -> FlowSet {
+        let index = self
+            .call_index
+            .get_or_init(|| GlobIndex::new(self.calls.iter().map(|(g, _)| g)));
+        index
+            .candidates(callee)
+            .filter(|&i| self.calls[i].0.matches(callee))
+            .fold(0, |tags, i| tags | self.calls[i].1)
+    }
 }
 
 /// When the code behind a fact runs.
@@ -112,6 +132,27 @@ pub struct CallFact {
     pub flows: FlowSet,
     /// Keyword arguments: name and folded text (or source text when not constant).
     pub kwargs: Vec<(String, String)>,
+    /// Each argument in order (positional, then keywords), for code patterns (bounded).
+    pub args: Vec<ArgFact>,
+}
+
+/// One argument of a call, as code patterns (`requests.post(..., data=$D)`) see it.
+#[derive(Debug, Clone, Default)]
+pub struct ArgFact {
+    /// `None` for a positional argument.
+    pub keyword: Option<String>,
+    /// `*args` or `**kwargs`: stands for any number of arguments.
+    pub starred: bool,
+    /// Byte range of the argument's source in the file (0..0 in decoded code).
+    pub start: u32,
+    pub end: u32,
+    /// Folded constant text (a string, number, `True`/`None`, or a resolved name such as
+    /// `subprocess.PIPE`); `None` when not constant.
+    pub text: Option<String>,
+    /// Flow tags of the argument's data.
+    pub flows: FlowSet,
+    /// The call that produced the value, through variables (`base64.b64decode`).
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@ fn flows() -> FlowConfig {
         calls: vec![(Glob::new("base64.*decode"), ferret_python::flow::DECODED)],
         names: vec![(Glob::new("os.environ"), ferret_python::flow::ENV)],
         secret_paths: Some(regex::RegexSet::new([r"\.ssh/id_"]).unwrap()),
+        ..FlowConfig::default()
     }
 }
 

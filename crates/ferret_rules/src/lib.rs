@@ -10,12 +10,13 @@
 
 mod load;
 mod matcher;
+pub mod pattern;
 
 pub use ferret_yara;
 pub use load::{load_builtin, load_dir, load_str, load_yara_str, parse_flow_config, RuleError};
 pub use matcher::{FactRef, FileInfo};
 
-use ferret_python::{FlowConfig, FlowSet, Glob, Origin};
+use ferret_python::{FlowConfig, FlowSet, Glob, GlobIndex, Origin};
 use ferret_report::{Confidence, RuleKind, Severity, When};
 use std::sync::OnceLock;
 
@@ -49,6 +50,8 @@ pub enum Cond {
     InsideCall(Vec<Glob>),
     InsideFunction(Vec<Glob>),
     InsideClassBase(Vec<Glob>),
+    /// A code pattern (`requests.post(..., data=$D)`); always beside a `Call` of its callee.
+    Pattern(Box<pattern::CallPattern>),
 }
 
 /// Callee globs of a `call` condition. `ids` index [`RuleSet::call_globs`] once the set is
@@ -198,6 +201,8 @@ pub struct RuleSet {
     pub version: String,
     /// Every distinct callee glob used by a `call` condition.
     pub call_globs: Vec<Glob>,
+    /// [`RuleSet::call_globs`] indexed by first segment (built by [`RuleSet::finalize`]).
+    pub call_index: GlobIndex,
 }
 
 impl RuleSet {
@@ -214,6 +219,7 @@ impl RuleSet {
             }
         }
         self.flows.calls.extend(other.flows.calls);
+        self.flows.call_index = std::sync::OnceLock::new();
         self.flows.names.extend(other.flows.names);
         if other.flows.secret_paths.is_some() {
             let mut patterns: Vec<String> = self
@@ -296,17 +302,15 @@ impl RuleSet {
                 r.required_calls = required(c);
             }
         }
+        self.call_index = GlobIndex::new(&table);
         self.call_globs = table;
     }
 
     /// Which of [`RuleSet::call_globs`] match a callee, as a bit set.
     pub fn callee_bits(&self, callee: &str) -> Vec<u64> {
         let mut bits = vec![0u64; self.call_globs.len().div_ceil(64)];
-        for (i, g) in self.call_globs.iter().enumerate() {
-            if g.matches(callee) {
-                bits[i / 64] |= 1 << (i % 64);
-            }
-        }
+        self.call_index
+            .for_each_match(&self.call_globs, callee, |i| bits[i / 64] |= 1 << (i % 64));
         bits
     }
 
@@ -322,6 +326,7 @@ impl RuleSet {
             flows: self.flows.clone(),
             version: self.version.clone(),
             call_globs: Vec::new(),
+            call_index: GlobIndex::default(),
         };
         set.finalize();
         set
@@ -331,13 +336,21 @@ impl RuleSet {
 impl Rule {
     /// Whether this rule's condition holds for a fact (scope included).
     pub fn matches(&self, fact: &FactRef<'_>) -> bool {
+        self.applies_to(fact.path()) && self.matches_in_file(fact)
+    }
+
+    /// Whether the rule's `files` scope admits this member path (checked once per file by
+    /// callers that match many facts of one file).
+    pub fn applies_to(&self, path: &str) -> bool {
+        self.files.is_empty() || self.files.iter().any(|g| g.matches(path))
+    }
+
+    /// [`Rule::matches`] for a fact of a file already known to pass [`Rule::applies_to`].
+    pub fn matches_in_file(&self, fact: &FactRef<'_>) -> bool {
         let Body::Match(cond) = &self.body else {
             return false;
         };
         if !self.fact_kinds.has(fact.kind_bit()) {
-            return false;
-        }
-        if !self.files.is_empty() && !self.files.iter().any(|g| g.matches(fact.path())) {
             return false;
         }
         if let Some(w) = fact.when() {

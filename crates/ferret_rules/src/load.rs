@@ -1,8 +1,8 @@
 //! Rule files → compiled rules, with errors that name the file, line and column.
 
 use crate::Regex;
-use crate::{Body, Cond, Docs, FactKinds, Rule, RuleSet, Within};
-use ferret_python::{flow, FlowConfig, Glob, Origin};
+use crate::{pattern, Body, Cond, Docs, FactKinds, Rule, RuleSet, Within};
+use ferret_python::{flow, FlowConfig, FlowSet, Glob, Origin};
 use ferret_report::{Confidence, RuleKind, Severity, When};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -119,9 +119,21 @@ struct RawCond {
     issue: Option<OneOrMany>,
     when: Option<Spanned<OneOrMany>>,
     inside: Option<RawInside>,
+    pattern: Option<Spanned<String>>,
+    #[serde(rename = "where")]
+    where_: Option<BTreeMap<String, Spanned<RawWhere>>>,
     any: Option<Vec<RawCond>>,
     all: Option<Vec<RawCond>>,
     not: Option<Box<RawCond>>,
+}
+
+/// `[match.where.X]`: constraints on a pattern's metavariable X.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWhere {
+    flow: Option<Spanned<OneOrMany>>,
+    string: Option<Spanned<String>>,
+    from: Option<OneOrMany>,
 }
 
 #[derive(Deserialize)]
@@ -212,6 +224,94 @@ fn parse_when(ctx: &Ctx<'_>, v: &Spanned<OneOrMany>) -> Result<Vec<When>, RuleEr
         .collect()
 }
 
+fn flow_set(ctx: &Ctx<'_>, f: &Spanned<OneOrMany>) -> Result<FlowSet, RuleError> {
+    let mut set = 0;
+    for tag in f.get_ref().items() {
+        set |= flow::parse(tag).ok_or_else(|| {
+            let names: Vec<_> = flow::NAMES.iter().map(|(n, _)| *n).collect();
+            ctx.err(
+                f.span(),
+                "R005",
+                format!(
+                    "unknown flow tag `{tag}` (expected one of: {})",
+                    names.join(", ")
+                ),
+            )
+        })?;
+    }
+    Ok(set)
+}
+
+/// A `pattern` and its `where` tables; errors point at the offending character of the
+/// pattern when it is written on one line.
+fn compile_pattern(
+    ctx: &Ctx<'_>,
+    p: &Spanned<String>,
+    wheres: Option<&BTreeMap<String, Spanned<RawWhere>>>,
+) -> Result<pattern::CallPattern, RuleError> {
+    let mut compiled = pattern::compile(p.get_ref()).map_err(|e| {
+        let raw = ctx.src.get(p.span()).unwrap_or("");
+        let quote = if raw.starts_with("'''") || raw.starts_with("\"\"\"") {
+            3
+        } else {
+            1
+        };
+        // Offsets inside the pattern map onto the file only when the TOML string has no
+        // escapes or line breaks before them.
+        let inner = raw.get(quote..).unwrap_or("");
+        let plain = inner
+            .get(..e.offset)
+            .is_some_and(|s| s == &p.get_ref()[..e.offset.min(p.get_ref().len())]);
+        let at = if plain {
+            p.span().start + quote + e.offset
+        } else {
+            p.span().start
+        };
+        ctx.err(
+            at..at + 1,
+            "R011",
+            format!("invalid code pattern: {}", e.message),
+        )
+    })?;
+    let vars: Vec<String> = compiled
+        .metavariables()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for (name, w) in wheres.into_iter().flatten() {
+        if !vars.iter().any(|v| v == name) {
+            return Err(ctx.err(
+                w.span(),
+                "R011",
+                format!(
+                    "`where.{name}`: the pattern has no metavariable `${name}` (it has: {})",
+                    if vars.is_empty() {
+                        "none".to_string()
+                    } else {
+                        vars.iter()
+                            .map(|v| format!("${v}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+            ));
+        }
+        let raw = w.get_ref();
+        let mut c = pattern::Where::default();
+        if let Some(f) = &raw.flow {
+            c.flows = flow_set(ctx, f)?;
+        }
+        if let Some(s) = &raw.string {
+            c.string = Some(ctx.regex(s)?);
+        }
+        if let Some(f) = &raw.from {
+            c.from = globs(f);
+        }
+        compiled.wheres.push((name.clone(), c));
+    }
+    Ok(compiled)
+}
+
 fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond, u8), RuleError> {
     let mut all = Vec::new();
     // Which fact kinds this table can match: leaves narrow it, combinators widen it.
@@ -229,22 +329,24 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
         narrow(FactKinds::CALL);
     }
     if let Some(f) = &r.arg_flow {
-        let mut set = 0;
-        for tag in f.get_ref().items() {
-            set |= flow::parse(tag).ok_or_else(|| {
-                let names: Vec<_> = flow::NAMES.iter().map(|(n, _)| *n).collect();
-                ctx.err(
-                    f.span(),
-                    "R005",
-                    format!(
-                        "unknown flow tag `{tag}` (expected one of: {})",
-                        names.join(", ")
-                    ),
-                )
-            })?;
-        }
-        all.push(Cond::ArgFlow(set));
+        all.push(Cond::ArgFlow(flow_set(ctx, f)?));
         narrow(FactKinds::CALL);
+    }
+    if let Some(p) = &r.pattern {
+        let pattern = compile_pattern(ctx, p, r.where_.as_ref())?;
+        all.push(Cond::Call(crate::CallGlobs {
+            globs: vec![pattern.callee.clone()],
+            ids: Vec::new(),
+        }));
+        all.push(Cond::Pattern(Box::new(pattern)));
+        narrow(FactKinds::CALL);
+    } else if let Some(w) = &r.where_ {
+        let span = w.values().next().map_or(span.clone(), Spanned::span);
+        return Err(ctx.err(
+            span,
+            "R011",
+            "`where` constrains the metavariables of a `pattern`, and this table has no `pattern`",
+        ));
     }
     if let Some(k) = &r.kwarg {
         let mut pairs = Vec::new();
@@ -720,6 +822,7 @@ fn build(
             match parse_flow_config(src, &shown) {
                 Ok(cfg) => {
                     set.flows.calls.extend(cfg.calls);
+                    set.flows.call_index = std::sync::OnceLock::new();
                     set.flows.names.extend(cfg.names);
                     if cfg.secret_paths.is_some() {
                         set.flows.secret_paths = cfg.secret_paths;

@@ -100,6 +100,10 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
             })
         }),
         Cond::Dynamic(d) => call.is_some_and(|c| c.dynamic == *d),
+        Cond::Pattern(p) => match (fact, call) {
+            (FactRef::Python { facts, .. }, Some(c)) => p.matches(c, &facts.text),
+            _ => false,
+        },
         Cond::String(re) => match fact {
             FactRef::Python { fact: f, .. } => match &f.kind {
                 FactKind::Str { value, .. } => re.is_match(value.as_bytes()),
