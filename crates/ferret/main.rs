@@ -488,7 +488,14 @@ fn rules(cmd: RulesCommand) -> Result<ExitCode> {
 
 fn rules_test(dir: &Path) -> Result<ExitCode> {
     init_threads(None);
-    let set = ferret_rules::load_dir(dir).map_err(render_rule_errors)?;
+    let mut set = ferret_rules::load_dir(dir).map_err(render_rule_errors)?;
+    // A user's directory without a flow.toml gets the built-in flow sources, as in
+    // `scan --rules`, so `arg-flow` and `where.X.flow` fixtures behave as they will in scans.
+    if set.flows.calls.is_empty() && set.flows.names.is_empty() {
+        set.flows = ferret_rules::load_builtin()
+            .map_err(render_rule_errors)?
+            .flows;
+    }
     let outcomes = ferret_engine::test_rules(dir, &set, &Options::default());
     let (mut passed, mut failed) = (0, 0);
     for o in &outcomes {

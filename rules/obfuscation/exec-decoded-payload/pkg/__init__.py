@@ -26,3 +26,9 @@ def write_icon(path):
 def evaluate(expression):
     # ok: exec-decoded-payload
     return eval(expression, {"__builtins__": {}})
+
+
+def run_with_assets(source):
+    # Decoded data handed to the code as a global is data, not the code that runs.
+    # ok: exec-decoded-payload
+    exec(source, {"icon": base64.b64decode(ICON_B64)})
