@@ -1696,6 +1696,15 @@ impl<'a, 'f> Walker<'a, 'f> {
                         a
                     }),
             );
+            // Arguments beyond the bound are unknown to patterns: a starred marker keeps a
+            // strict pattern (no `...`) from matching a call it only saw part of.
+            if c.arguments.args.len() > MAX_ARG_FACTS || c.arguments.keywords.len() > MAX_ARG_FACTS
+            {
+                arg_facts.push(ArgFact {
+                    starred: true,
+                    ..ArgFact::default()
+                });
+            }
             let fact = CallFact {
                 callee: callee.clone(),
                 dynamic: fval.dynamic,

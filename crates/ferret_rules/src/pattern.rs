@@ -178,13 +178,7 @@ fn callee_of(e: &Expr) -> Result<String, String> {
             let base = match &*a.value {
                 Expr::Call(inner) => {
                     // `open(...).write(...)`: a method of what the inner call returned.
-                    let only_ellipsis = inner.arguments.keywords.is_empty()
-                        && inner
-                            .arguments
-                            .args
-                            .iter()
-                            .all(|x| matches!(x, Expr::EllipsisLiteral(_)));
-                    if !only_ellipsis {
+                    if !only_ellipsis(&inner.arguments) {
                         return Err("the receiver's call is matched by name only: write its arguments as `(...)`".into());
                     }
                     callee_of(&inner.func)?
@@ -195,6 +189,15 @@ fn callee_of(e: &Expr) -> Result<String, String> {
         }
         _ => Err("the called function must be a name, a dotted name or a metavariable".into()),
     }
+}
+
+/// `(...)` or `()`: a nested call whose arguments the pattern does not constrain.
+fn only_ellipsis(args: &ast::Arguments) -> bool {
+    args.keywords.is_empty()
+        && args
+            .args
+            .iter()
+            .all(|x| matches!(x, Expr::EllipsisLiteral(_)))
 }
 
 fn arg_pattern(e: &Expr) -> Result<ArgPat, String> {
@@ -219,12 +222,7 @@ fn arg_pattern(e: &Expr) -> Result<ArgPat, String> {
         Expr::NoneLiteral(_) => ArgPat::Const("None".into()),
         Expr::Name(_) | Expr::Attribute(_) => ArgPat::Const(callee_of(e)?),
         Expr::Call(c) => {
-            let only_ellipsis = c.arguments.keywords.is_empty()
-                && c.arguments
-                    .args
-                    .iter()
-                    .all(|x| matches!(x, Expr::EllipsisLiteral(_)));
-            if !only_ellipsis {
+            if !only_ellipsis(&c.arguments) {
                 return Err("a nested call is matched by the name of the call that produced the value: write its arguments as `(...)`, and constrain them with `where`".into());
             }
             ArgPat::From(Glob::new(&callee_of(&c.func)?))
