@@ -1389,7 +1389,12 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn binop(&mut self, l: Val<'a>, op: Operator, r: Val<'a>) -> Val<'a> {
-        let flows = l.flows | r.flows;
+        // `"%s;%s" % (user, host)`: the data formatted in sits inside the tuple.
+        let flows = if op == Operator::Mod {
+            l.flows | r.deep_flows()
+        } else {
+            l.flows | r.flows
+        };
         let max = self.budget.max_value;
         let folded = match (&l.v, op, &r.v) {
             (V::Str(a), Operator::Add, V::Str(b)) if a.len() + b.len() <= max => {

