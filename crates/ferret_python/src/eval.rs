@@ -795,8 +795,12 @@ impl<'a, 'f> Walker<'a, 'f> {
             Stmt::For(f) => {
                 let it = self.eval(&f.iter);
                 self.bind(&f.target, Val::unknown().with_flows(it.deep_flows()));
+                let plan = self.loop_plan(f, &it);
                 self.stmts(&f.body);
                 self.stmts(&f.orelse);
+                if let Some(plan) = plan {
+                    self.unroll_loop(f, plan);
+                }
             }
             Stmt::While(w) => {
                 self.eval(&w.test);
@@ -2040,6 +2044,38 @@ impl<'a, 'f> Walker<'a, 'f> {
                     None => Val::unknown(),
                 }
             }
+            "builtins.enumerate" => {
+                let start = arg(1).and_then(Val::as_int).unwrap_or(0);
+                match arg(0).and_then(|a| a.iter_items(MAX_ITEMS)) {
+                    Some(items) => folded(V::List(Rc::new(
+                        items
+                            .into_iter()
+                            .zip(start..)
+                            .map(|(v, i)| Val::new(V::List(Rc::new(vec![Val::new(V::Int(i)), v]))))
+                            .collect(),
+                    ))),
+                    None => Val::unknown(),
+                }
+            }
+            "builtins.zip" if !args.is_empty() => {
+                let lists: Option<Vec<Vec<Val<'a>>>> =
+                    args.iter().map(|a| a.iter_items(MAX_ITEMS)).collect();
+                match lists {
+                    Some(lists) => {
+                        let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+                        folded(V::List(Rc::new(
+                            (0..n)
+                                .map(|i| {
+                                    Val::new(V::List(Rc::new(
+                                        lists.iter().map(|l| l[i].clone()).collect(),
+                                    )))
+                                })
+                                .collect(),
+                        )))
+                    }
+                    None => Val::unknown(),
+                }
+            }
             "builtins.map" => match (arg(0), arg(1).and_then(|a| a.iter_items(MAX_ITEMS))) {
                 (Some(f), Some(items)) => {
                     let emit = std::mem::replace(&mut self.emit, false);
@@ -2547,6 +2583,57 @@ impl<'a, 'f> Walker<'a, 'f> {
         Flow::Next
     }
 
+    /// A loop over a known sequence whose body only assigns names (`for c in KEY: out +=
+    /// chr(ord(c) ^ 7)`) is run again silently after the walk (which emitted its facts): the
+    /// names it assigns, their values before the loop, and the items.
+    fn loop_plan(&self, f: &'a ast::StmtFor, it: &Val<'a>) -> Option<LoopPlan<'a>> {
+        let mut names = Vec::new();
+        if f.is_async || !f.orelse.is_empty() || !assigns_only(&f.body, &mut names) {
+            return None;
+        }
+        if !target_names(&f.target, &mut names) {
+            return None;
+        }
+        let items = it.iter_items(MAX_ITEMS)?;
+        names.sort_unstable();
+        names.dedup();
+        let before = names.iter().map(|n| self.lookup(n)).collect();
+        Some(LoopPlan {
+            names,
+            before,
+            items,
+        })
+    }
+
+    /// When every iteration folds, the names the loop assigned keep their folded values;
+    /// otherwise they keep what the walk gave them (unknown, with their flows).
+    fn unroll_loop(&mut self, f: &'a ast::StmtFor, plan: LoopPlan<'a>) {
+        let walked: Vec<Val<'a>> = plan.names.iter().map(|n| self.lookup(n)).collect();
+        for (n, v) in plan.names.iter().zip(plan.before) {
+            self.bind_name(n, v);
+        }
+        let emit = std::mem::replace(&mut self.emit, false);
+        let mut complete = true;
+        for item in plan.items {
+            if self.budget.fold_steps == 0 || !self.budget.step() {
+                complete = false;
+                break;
+            }
+            self.budget.fold_steps -= 1;
+            self.bind(&f.target, item);
+            if !matches!(self.inline_body(&f.body), Flow::Next) {
+                complete = false;
+                break;
+            }
+        }
+        self.emit = emit;
+        for (n, w) in plan.names.iter().zip(walked) {
+            if !complete || !self.lookup(n).is_known() {
+                self.bind_name(n, w);
+            }
+        }
+    }
+
     /// `eval("<constant>")`: the string is an expression evaluated in the current scope, so it
     /// is folded like one (`eval("eval")` is `eval`, `eval("codecs.decode(a, b)")` decodes).
     /// Folding only: no facts (the string was scanned as code by `exec_sink`).
@@ -2921,6 +3008,50 @@ impl Val<'_> {
             self.payload = other.payload;
         }
     }
+}
+
+struct LoopPlan<'a> {
+    names: Vec<&'a str>,
+    before: Vec<Val<'a>>,
+    items: Vec<Val<'a>>,
+}
+
+/// Names bound by a loop target (`c`, `i, c`); false for targets that are not plain names.
+fn target_names<'a>(target: &'a Expr, names: &mut Vec<&'a str>) -> bool {
+    match target {
+        Expr::Name(n) => {
+            names.push(n.id.as_str());
+            true
+        }
+        Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+            elts.iter().all(|e| target_names(e, names))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a loop body only assigns names, with ifs and nested loops: what `inline_body`
+/// can fold, and nothing whose effect outlives the loop but its names.
+fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<&'a str>) -> bool {
+    body.iter().all(|s| match s {
+        Stmt::Assign(a) => a.targets.iter().all(|t| target_names(t, names)),
+        Stmt::AugAssign(a) => target_names(&a.target, names),
+        Stmt::Pass(_) => true,
+        Stmt::Expr(e) => matches!(&*e.value, Expr::StringLiteral(_)),
+        Stmt::If(i) => {
+            assigns_only(&i.body, names)
+                && i.elif_else_clauses
+                    .iter()
+                    .all(|c| assigns_only(&c.body, names))
+        }
+        Stmt::For(f) => {
+            !f.is_async
+                && target_names(&f.target, names)
+                && assigns_only(&f.body, names)
+                && assigns_only(&f.orelse, names)
+        }
+        _ => false,
+    })
 }
 
 fn folded(v: V<'_>) -> Val<'_> {

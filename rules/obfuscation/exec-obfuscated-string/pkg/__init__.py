@@ -26,3 +26,20 @@ def make_accessor(name):
     # ok: exec-obfuscated-string
     exec(template.format(name), namespace)
     return namespace["get_" + name]
+
+
+# A repeating-key XOR decoded by a module-level loop over enumerate().
+_KEY = "k3y"
+_DATA = [2, 94, 9, 4, 65, 13, 75, 92, 10, 80, 19, 22, 24, 29, 10, 18, 64, 13, 14, 94, 81, 73, 86, 26, 3, 92, 89, 13, 86, 11, 25, 86, 13, 70, 85, 16, 19, 71, 12, 25, 86, 89, 85, 19, 86, 15, 86, 15, 68, 93, 12, 7, 95, 91, 66]
+_code = ""
+for _i, _b in enumerate(_DATA):
+    _code += chr(_b ^ ord(_KEY[_i % len(_KEY)]))
+# ruleid: exec-obfuscated-string
+exec(_code)
+
+# A loop that only assembles a readable value.
+_parts = ""
+for _w in ["a", "b"]:
+    _parts += _w
+# ok: exec-obfuscated-string
+print(_parts)
