@@ -32,3 +32,9 @@ def run_with_assets(source):
     # Decoded data handed to the code as a global is data, not the code that runs.
     # ok: exec-decoded-payload
     exec(source, {"icon": base64.b64decode(ICON_B64)})
+
+
+def encode_then_exec(src):
+    # Encoding is not decoding: the text run is the caller's own.
+    # ok: exec-decoded-payload
+    exec(base64.b64encode(src.encode()).decode())
