@@ -616,6 +616,10 @@ impl<'a, 'f> Walker<'a, 'f> {
         Val::unknown()
     }
 
+    fn is_bound(&self, name: &str) -> bool {
+        self.scopes.iter().any(|s| s.contains_key(name))
+    }
+
     fn bind_name(&mut self, name: &str, v: Val<'a>) {
         if let Some(scope) = self.scopes.last_mut() {
             scope.insert(name.to_string(), v);
@@ -1324,6 +1328,10 @@ impl<'a, 'f> Walker<'a, 'f> {
             out.chain = base.chain.clone();
             out.origin = out.origin.max(base.origin);
         }
+        if out.is_known() && idx.origin == Origin::Obfuscated {
+            // `SUBST[PLAIN.index(c)]`: a character picked by a computed position.
+            out.origin = Origin::Obfuscated;
+        }
         out
     }
 
@@ -1558,6 +1566,12 @@ impl<'a, 'f> Walker<'a, 'f> {
             V::Def(d) => format!("<local>.{}", d.name),
             V::Lambda(_) => "<lambda>".to_string(),
             V::Instance(q) => format!("{q}.__call__"),
+            // A name defined nowhere in the file (`__pyarmor__(...)`, injected by a loader or a
+            // star import) is known by its name alone.
+            _ if method.is_none() => match &*c.func {
+                Expr::Name(n) if !self.is_bound(n.id.as_str()) => n.id.to_string(),
+                _ => "?".to_string(),
+            },
             _ => method.map_or_else(|| "?".to_string(), |m| format!("?.{m}")),
         };
         self.push_frame(Frame::Call(callee.clone()));
@@ -2366,6 +2380,35 @@ impl<'a, 'f> Walker<'a, 'f> {
                     v.origin = v.origin.max(Origin::Obfuscated);
                     v
                 }
+                _ => Val::unknown(),
+            },
+            // `table.index(c)`: substitution ciphers look characters up in an alphabet.
+            (V::Str(s), "index" | "find" | "rindex" | "rfind") => {
+                match arg(0).and_then(Val::as_str).filter(|_| args.len() == 1) {
+                    Some(needle) => {
+                        let at = if m.starts_with('r') {
+                            s.rfind(needle)
+                        } else {
+                            s.find(needle)
+                        };
+                        match at {
+                            Some(b) => {
+                                let mut v = keep(Val::new(V::Int(s[..b].chars().count() as i64)));
+                                v.origin = Origin::Obfuscated;
+                                v
+                            }
+                            None if m.ends_with("find") => keep(Val::new(V::Int(-1))),
+                            None => Val::unknown(),
+                        }
+                    }
+                    None => Val::unknown(),
+                }
+            }
+            (V::List(items), "index") if args.len() == 1 => match arg(0) {
+                Some(x) if x.is_known() => items
+                    .iter()
+                    .position(|i| same_key(i, x))
+                    .map_or_else(Val::unknown, |p| keep(Val::new(V::Int(p as i64)))),
                 _ => Val::unknown(),
             },
             (V::Str(s), "upper") => keep(Val::str(&s.to_uppercase())),

@@ -43,3 +43,10 @@ for _w in ["a", "b"]:
     _parts += _w
 # ok: exec-obfuscated-string
 print(_parts)
+
+
+# A substitution cipher: each character looked up in one alphabet, replaced from another.
+_PLAIN = 'abcdefghijklmnopqrstuvwxyz .()"\'/:|'
+_SUBST = 'zyxwvutsrqponmlkjihgfedcba .()"\'/:|'
+# ruleid: exec-obfuscated-string
+exec("".join(_SUBST[_PLAIN.index(_c)] for _c in 'kirmg("uviivg urcgfiv")'))
