@@ -1410,7 +1410,12 @@ impl<'a, 'f> Walker<'a, 'f> {
         let max = self.budget.max_value;
         let folded = match (&l.v, op, &r.v) {
             (V::Str(a), Operator::Add, V::Str(b)) if a.len() + b.len() <= max => {
-                Some(V::Str(format!("{a}{b}").into()))
+                // Decoding loops grow a string one character at a time: one exact allocation
+                // (format! grew its buffer by doubling, copying the prefix each time).
+                let mut s = String::with_capacity(a.len() + b.len());
+                s.push_str(a);
+                s.push_str(b);
+                Some(V::Str(s.into()))
             }
             (V::Bytes(a), Operator::Add, V::Bytes(b)) if a.len() + b.len() <= max => {
                 Some(V::Bytes([&a[..], &b[..]].concat().into()))
@@ -2604,6 +2609,10 @@ impl<'a, 'f> Walker<'a, 'f> {
                     let Some(items) = it.iter_items(MAX_ITEMS) else {
                         return Flow::Stop;
                     };
+                    let items = match self.accumulate(f, items) {
+                        Ok(()) => Vec::new(),
+                        Err(rest) => rest,
+                    };
                     for item in items {
                         if self.budget.fold_steps == 0 || !self.budget.step() {
                             return Flow::Stop;
@@ -2675,6 +2684,66 @@ impl<'a, 'f> Walker<'a, 'f> {
                 self.bind_name(n, w);
             }
         }
+    }
+
+    /// `for x in items: out += <str expr>` (a decoding loop growing a string a character at a
+    /// time) appends to one buffer instead of copying the whole string every step, which was
+    /// quadratic. Same values as the general path: when an item does not give a string, the
+    /// buffer so far is bound and the remaining items are handed back (`Err`) to that path.
+    fn accumulate(
+        &mut self,
+        f: &'a ast::StmtFor,
+        items: Vec<Val<'a>>,
+    ) -> Result<(), Vec<Val<'a>>> {
+        let [Stmt::AugAssign(a)] = &f.body[..] else {
+            return Err(items);
+        };
+        let Expr::Name(target) = &*a.target else {
+            return Err(items);
+        };
+        let name = target.id.as_str();
+        if a.op != Operator::Add || !f.orelse.is_empty() || mentions(&a.value, name) {
+            return Err(items);
+        }
+        let mut acc = self.lookup(name);
+        let mut buf = match &acc.v {
+            V::Str(s) => s.to_string(),
+            _ => return Err(items),
+        };
+        let max = self.budget.max_value;
+        let mut items = items.into_iter();
+        while let Some(item) = items.next() {
+            if self.budget.fold_steps == 0 || !self.budget.step() {
+                // Out of budget: the general path stops at this item, as it would have.
+                acc.v = V::Str(buf.into());
+                self.bind_name(name, acc);
+                return Err(std::iter::once(item).chain(items).collect());
+            }
+            self.budget.fold_steps -= 1;
+            self.bind(&f.target, item);
+            let v = self.eval(&a.value);
+            match &v.v {
+                V::Str(piece) if buf.len() + piece.len() <= max => {
+                    buf.push_str(piece);
+                    acc.flows |= v.flows;
+                    acc.origin = acc.origin.max(v.origin).max(Origin::Folded);
+                    acc.dynamic |= v.dynamic;
+                    if v.chain.len() > acc.chain.len() {
+                        acc.chain = v.chain.clone();
+                    }
+                }
+                _ => {
+                    // Hand this item's value over as it is: the general path continues.
+                    acc.v = V::Str(buf.into());
+                    let next = self.binop(acc, a.op, v);
+                    self.bind_name(name, next);
+                    return Err(items.collect());
+                }
+            }
+        }
+        acc.v = V::Str(buf.into());
+        self.bind_name(name, acc);
+        Ok(())
     }
 
     /// `eval("<constant>")`: the string is an expression evaluated in the current scope, so it
@@ -3051,6 +3120,28 @@ impl Val<'_> {
             self.payload = other.payload;
         }
     }
+}
+
+/// Whether an expression reads the name (an accumulator loop must not read its own buffer).
+fn mentions(e: &Expr, name: &str) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'a> visitor::Visitor<'a> for Finder<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if self.found {
+                return;
+            }
+            if let Expr::Name(n) = expr {
+                self.found |= n.id.as_str() == self.name;
+            }
+            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_expr(self, expr));
+        }
+    }
+    let mut f = Finder { name, found: false };
+    visitor::Visitor::visit_expr(&mut f, e);
+    f.found
 }
 
 struct LoopPlan<'a> {
