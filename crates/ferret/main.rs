@@ -6,7 +6,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ferret_engine::{Engine, Options};
 use ferret_report::{PackageReport, RuleMeta, Verdict};
 use ferret_rules::RuleSet;
-use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -311,6 +310,58 @@ fn render_rule_errors(errors: Vec<ferret_rules::RuleError>) -> anyhow::Error {
     )
 }
 
+/// Runs `scan` on every item on the thread pool and hands the results to `sink` in input
+/// order. Workers claim items in order from a shared counter, so a slow package holds back only
+/// the printing, never the other cores (batches joined at a barrier left a core idle behind
+/// each straggler); a worker waits when it is `window` items ahead of the printing, which
+/// bounds the results held in memory.
+fn in_input_order<T: Sync, R: Send>(
+    items: &[T],
+    window: usize,
+    scan: impl Fn(&T) -> R + Sync,
+    mut sink: impl FnMut(R) -> Result<()>,
+) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, R)>();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            // One loop per pool thread; nested parallelism inside `scan` still uses the pool.
+            rayon::broadcast(|_| loop {
+                while next.load(Ordering::Relaxed) >= done.load(Ordering::Acquire) + window
+                    && !stop.load(Ordering::Relaxed)
+                {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= items.len() || stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                if tx.send((i, scan(&items[i]))).is_err() {
+                    break;
+                }
+            });
+            drop(tx);
+        });
+        let mut pending = std::collections::BTreeMap::new();
+        let mut result = Ok(());
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&done.load(Ordering::Relaxed)) {
+                done.fetch_add(1, Ordering::Release);
+                if result.is_ok() {
+                    result = sink(r);
+                    // A failed write (closed pipe): stop scanning, report the error.
+                    stop.store(result.is_err(), Ordering::Relaxed);
+                }
+            }
+        }
+        result
+    })
+}
+
 pub(crate) fn init_threads(jobs: Option<usize>) {
     // Large stacks: a deep syntax tree is walked on a growable stack, but a margin costs
     // nothing (stack pages are committed only when touched).
@@ -344,14 +395,12 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
     let mut failing = false;
     let mut kept: Vec<PackageReport> = Vec::new();
     let mut counts = [0usize; 4];
-    // Scan in ordered chunks: parallel inside a chunk, printed in input order, memory bounded.
-    let chunk = rayon::current_num_threads() * 8;
-    for batch in inputs.chunks(chunk) {
-        let reports: Vec<PackageReport> = batch
-            .par_iter()
-            .map(|i| engine.scan_path(&i.path))
-            .collect();
-        for r in reports {
+    let window = rayon::current_num_threads() * 32;
+    in_input_order(
+        &inputs,
+        window,
+        |i| engine.scan_path(&i.path),
+        |r| {
             counts[r.verdict as usize] += 1;
             if threshold.is_some_and(|t| r.verdict >= t) {
                 failing = true;
@@ -375,8 +424,9 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
                 }
                 Format::Json | Format::Sarif => kept.push(r),
             }
-        }
-    }
+            Ok(())
+        },
+    )?;
     match args.format {
         Format::Json => {
             let doc = serde_json::json!({

@@ -54,6 +54,27 @@ pub enum Cond {
     Pattern(Box<pattern::CallPattern>),
 }
 
+impl Cond {
+    /// Relative cost of evaluating the condition on one fact, for ordering an AND.
+    pub(crate) fn cost(&self) -> u8 {
+        match self {
+            Self::When(_)
+            | Self::Origin(_)
+            | Self::Dynamic(_)
+            | Self::ArgFlow(_)
+            | Self::Issue(_)
+            | Self::Magic(_) => 0,
+            Self::Call(_) => 1,
+            Self::Import(_) | Self::File(_) => 2,
+            Self::InsideCall(_) | Self::InsideFunction(_) | Self::InsideClassBase(_) => 3,
+            Self::Kwarg(_) | Self::ArgString(_) => 5,
+            Self::String(_) | Self::Text(_) | Self::Pattern(_) => 6,
+            Self::All(cs) | Self::Any(cs) => cs.iter().map(Self::cost).max().unwrap_or(0).max(4),
+            Self::Not(c) => c.cost().max(4),
+        }
+    }
+}
+
 /// Callee globs of a `call` condition. `ids` index [`RuleSet::call_globs`] once the set is
 /// finalized, so a callee is matched against each distinct glob once per file, not once per
 /// fact and rule.

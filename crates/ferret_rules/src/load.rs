@@ -459,6 +459,9 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
     if all.is_empty() || (all.len() == 1 && matches!(all[0], Cond::Not(_))) {
         return Err(ctx.err(span, "R006", "empty condition: name at least one fact to match (call, string, import, file, issue, ...)"));
     }
+    // The keys of one table are ANDed and have no side effects: test the cheap ones (when,
+    // origin, flow bits, callee bits) before regexes over long strings.
+    all.sort_by_key(Cond::cost);
     let cond = if all.len() == 1 {
         all.pop().unwrap_or(Cond::All(Vec::new()))
     } else {
