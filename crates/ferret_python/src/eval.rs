@@ -2690,11 +2690,7 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// time) appends to one buffer instead of copying the whole string every step, which was
     /// quadratic. Same values as the general path: when an item does not give a string, the
     /// buffer so far is bound and the remaining items are handed back (`Err`) to that path.
-    fn accumulate(
-        &mut self,
-        f: &'a ast::StmtFor,
-        items: Vec<Val<'a>>,
-    ) -> Result<(), Vec<Val<'a>>> {
+    fn accumulate(&mut self, f: &'a ast::StmtFor, items: Vec<Val<'a>>) -> Result<(), Vec<Val<'a>>> {
         let [Stmt::AugAssign(a)] = &f.body[..] else {
             return Err(items);
         };
