@@ -403,3 +403,51 @@ fn popular_list_protects_the_users_own_names() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("one name per line"));
 }
+
+#[test]
+fn jsonl_keeps_input_order_beyond_the_reorder_window() {
+    // More inputs than the reorder window (32 per thread), in an order unlike the sorted one,
+    // so that results finishing out of order must be held back and released in order.
+    let mut dirs: Vec<String> = ["corpus/imitations", "corpus/benign"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(repo().join(d)).unwrap().flatten())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.path().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    dirs.reverse();
+    let inputs: Vec<&str> = dirs
+        .iter()
+        .chain(&dirs)
+        .chain(&dirs)
+        .map(String::as_str)
+        .collect();
+    assert!(inputs.len() > 64 + 2, "{} inputs", inputs.len());
+    let mut args = vec![
+        "scan",
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+        "--jobs",
+        "2",
+    ];
+    args.extend(&inputs);
+    let out = ferret(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["path"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(printed, inputs);
+}
