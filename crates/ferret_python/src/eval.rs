@@ -562,7 +562,12 @@ impl<'a, 'f> Walker<'a, 'f> {
         args: &[Val<'a>],
         kwargs: &[(Option<&'a str>, Val<'a>)],
     ) {
-        let kw = |name: &str| kwargs.iter().find(|(n, _)| *n == Some(name)).map(|(_, v)| v);
+        let kw = |name: &str| {
+            kwargs
+                .iter()
+                .find(|(n, _)| *n == Some(name))
+                .map(|(_, v)| v)
+        };
         let f = match callee {
             "threading.Thread" | "multiprocessing.Process" => kw("target"),
             "threading.Timer" => args.get(1).or_else(|| kw("function")),
