@@ -71,6 +71,17 @@ struct FileOutcome {
     syntax_error: bool,
     /// Keyword arguments of `setup()` in setup.py, for the metadata checks.
     setup_kwargs: Vec<(String, String)>,
+    /// What setup.py runs at install time: callees and modules started with `python -m`.
+    install_targets: Vec<InstallTarget>,
+}
+
+/// Code of the package itself that the install script runs.
+#[derive(Debug, Clone, PartialEq)]
+enum InstallTarget {
+    /// A call of a dotted name (`pkg.build.run`): maybe function `run` of module `pkg.build`.
+    Call(String),
+    /// `python -m pkg.tool`: the module's `__main__` block.
+    MainOf(String),
 }
 
 impl Engine {
@@ -170,7 +181,7 @@ impl Engine {
             })
             .collect();
         let timed_out = std::sync::atomic::AtomicBool::new(false);
-        let analyse = |i: usize, role: FileRole| -> FileResult {
+        let analyse = |i: usize, role: FileRole, entries: &[String]| -> FileResult {
             let m = &archive.members[i];
             if Instant::now() > deadline {
                 timed_out.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -180,7 +191,17 @@ impl Engine {
                 };
             }
             let data = m.data.as_deref().unwrap_or_default();
-            let facts = ferret_python::analyze(data, role, flows, &self.options.python);
+            let entered;
+            let opts = if entries.is_empty() {
+                &self.options.python
+            } else {
+                entered = ferret_python::Options {
+                    install_entries: entries.to_vec(),
+                    ..self.options.python.clone()
+                };
+                &entered
+            };
+            let facts = ferret_python::analyze(data, role, flows, opts);
             let outcome = FileOutcome {
                 findings: self.match_file(&m.path, &facts),
                 unanalysed: facts
@@ -197,14 +218,43 @@ impl Engine {
                 } else {
                     Vec::new()
                 },
+                install_targets: if role == FileRole::SetupScript {
+                    install_targets(&facts)
+                } else {
+                    Vec::new()
+                },
             };
             FileResult {
                 path: m.path.clone(),
                 outcome: Some(outcome),
             }
         };
-        let mut results: Vec<FileResult> =
-            code.par_iter().map(|&(i, role)| analyse(i, role)).collect();
+        // Install scripts first: the package's own functions they call at install time are
+        // install-time code in the modules that define them.
+        let (setup, modules): (Vec<_>, Vec<_>) = code
+            .iter()
+            .copied()
+            .partition(|(_, role)| *role == FileRole::SetupScript);
+        let mut results: Vec<FileResult> = setup
+            .par_iter()
+            .map(|&(i, role)| analyse(i, role, &[]))
+            .collect();
+        let targets: Vec<&InstallTarget> = results
+            .iter()
+            .filter_map(|r| r.outcome.as_ref())
+            .flat_map(|o| &o.install_targets)
+            .collect();
+        let entries: Vec<Vec<String>> = modules
+            .iter()
+            .map(|&(i, _)| entries_of(pkg.relative(&archive.members[i].path), &targets))
+            .collect();
+        results.extend(
+            modules
+                .par_iter()
+                .zip(&entries)
+                .map(|(&(i, role), e)| analyse(i, role, e))
+                .collect::<Vec<_>>(),
+        );
 
         // Text members that installed or imported code names and that read as Python are code
         // too (`exec(open('payload.dat').read())`).
@@ -234,7 +284,7 @@ impl Engine {
         let parses = |r: &FileResult| r.outcome.as_ref().is_some_and(|o| !o.syntax_error);
         let extra_results: Vec<FileResult> = extra
             .par_iter()
-            .map(|&(i, role)| analyse(i, role))
+            .map(|&(i, role)| analyse(i, role, &[]))
             .filter(parses)
             .collect();
         results.extend(extra_results);
@@ -694,6 +744,68 @@ fn unreadable(label: &str, error: String, started: Instant) -> PackageReport {
 /// package merely opens (`service-2.json`) are not code.
 /// Keyword arguments of the `setup()` call in a setup script, when it has exactly one (several
 /// calls are alternative builds chosen at run time, none of them *the* declaration).
+/// What an install script runs of the package's own code: calls of dotted names made at
+/// install time, and modules it starts with `python -m` (bounded: a script is small).
+fn install_targets(facts: &Facts) -> Vec<InstallTarget> {
+    let mut out = Vec::new();
+    for f in facts
+        .facts
+        .iter()
+        .filter(|f| f.when == ferret_report::When::Install)
+    {
+        let FactKind::Call(c) = &f.kind else {
+            continue;
+        };
+        if c.callee.contains('.') && !c.callee.starts_with(['?', '<']) {
+            out.push(InstallTarget::Call(c.callee.clone()));
+        }
+        if let Some(p) = c.arg_strings.iter().position(|a| a == "-m") {
+            if let Some(m) = c.arg_strings.get(p + 1) {
+                out.push(InstallTarget::MainOf(m.clone()));
+            }
+        }
+        if out.len() >= 4096 {
+            break;
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// The install entries of the module at `rel` (path inside the package root): functions the
+/// install script calls in it, and `<main>` when it is run with `python -m`.
+fn entries_of(rel: &str, targets: &[&InstallTarget]) -> Vec<String> {
+    let Some(stem) = rel.strip_suffix(".py") else {
+        return Vec::new();
+    };
+    let stem = stem.strip_prefix("src/").unwrap_or(stem);
+    let module = stem
+        .strip_suffix("/__init__")
+        .unwrap_or(stem)
+        .replace('/', ".");
+    let main_of = stem.strip_suffix("/__main__").map(|m| m.replace('/', "."));
+    let mut out = Vec::new();
+    for t in targets {
+        match t {
+            InstallTarget::Call(callee) => {
+                if let Some((m, func)) = callee.rsplit_once('.') {
+                    if m == module && !out.iter().any(|e| e == func) {
+                        out.push(func.to_string());
+                    }
+                }
+            }
+            InstallTarget::MainOf(m) => {
+                if (*m == module || main_of.as_deref() == Some(m.as_str()))
+                    && !out.iter().any(|e| e == "<main>")
+                {
+                    out.push("<main>".to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
 fn setup_kwargs(facts: &Facts) -> Vec<(String, String)> {
     let mut calls = facts
         .facts
@@ -778,4 +890,23 @@ fn dedupe_and_sort(findings: &mut Vec<Finding>) {
     findings.dedup_by(|a, b| {
         a.file == b.file && a.line == b.line && a.column == b.column && a.rule == b.rule
     });
+}
+
+#[cfg(test)]
+mod install_entry_tests {
+    use super::{entries_of, InstallTarget};
+
+    #[test]
+    fn install_script_calls_and_python_dash_m_name_module_entries() {
+        let call = InstallTarget::Call("pkg.build.run".into());
+        let other = InstallTarget::Call("setuptools.setup".into());
+        let main = InstallTarget::MainOf("pkg.tool".into());
+        let targets = [&call, &other, &main];
+        assert_eq!(entries_of("pkg/build.py", &targets), ["run"]);
+        assert_eq!(entries_of("src/pkg/build.py", &targets), ["run"]);
+        assert_eq!(entries_of("pkg/tool.py", &targets), ["<main>"]);
+        assert_eq!(entries_of("pkg/tool/__main__.py", &targets), ["<main>"]);
+        assert!(entries_of("pkg/other.py", &targets).is_empty());
+        assert!(entries_of("README.txt", &targets).is_empty());
+    }
 }

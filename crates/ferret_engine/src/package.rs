@@ -63,6 +63,11 @@ impl Package {
         }
     }
 
+    /// A member's path inside the package root (`pkg-1.0/pkg/x.py` -> `pkg/x.py`).
+    pub fn relative<'p>(&self, path: &'p str) -> &'p str {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
     /// The role of a member that ferret analyses as code, or None.
     pub fn role(&self, path: &str) -> Option<FileRole> {
         let lower = path.to_ascii_lowercase();

