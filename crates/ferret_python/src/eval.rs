@@ -1241,13 +1241,22 @@ impl<'a, 'f> Walker<'a, 'f> {
         let mut text = String::new();
         let mut known = true;
         let mut flows = 0;
+        // The literal pieces, seen by rules as the literals they are when the whole is not
+        // known (`f"https://api.telegram.org/bot<token>/sendMessage?text={data}"`).
+        let mut pieces: Vec<(&'a str, TextRange)> = Vec::new();
         for part in f.value.iter() {
             match part {
-                ast::FStringPart::Literal(l) => text.push_str(l.value.as_ref()),
+                ast::FStringPart::Literal(l) => {
+                    text.push_str(l.value.as_ref());
+                    pieces.push((l.value.as_ref(), l.range()));
+                }
                 ast::FStringPart::FString(fs) => {
                     for el in &fs.elements {
                         match el {
-                            ast::InterpolatedStringElement::Literal(l) => text.push_str(&l.value),
+                            ast::InterpolatedStringElement::Literal(l) => {
+                                text.push_str(&l.value);
+                                pieces.push((&l.value, l.range()));
+                            }
                             ast::InterpolatedStringElement::Interpolation(i) => {
                                 let v = self.eval(&i.expression);
                                 flows |= v.deep_flows();
@@ -1267,6 +1276,9 @@ impl<'a, 'f> Walker<'a, 'f> {
             v.origin = Origin::Folded;
             v
         } else {
+            for (piece, range) in pieces {
+                self.string_fact(&Val::str(piece), range);
+            }
             Val::unknown().with_flows(flows)
         }
     }
