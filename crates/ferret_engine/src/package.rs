@@ -97,6 +97,9 @@ impl Package {
         ];
         if rel == "setup.py" {
             Some(FileRole::SetupScript)
+        } else if rel == "__main__.py" || rel.ends_with("/__main__.py") {
+            // Runs for `python -m pkg`, never on import.
+            Some(FileRole::Script)
         } else if rel
             .split('/')
             .rev()

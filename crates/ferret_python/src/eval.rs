@@ -588,9 +588,6 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn promote_called_functions(&mut self, first_fact: usize) {
-        if self.role == FileRole::Script {
-            return;
-        }
         // Functions reachable from some seeds through the calls recorded in this file.
         let reach = |seeds: Vec<String>| {
             let mut called: HashSet<String> = HashSet::new();
@@ -613,7 +610,16 @@ impl<'a, 'f> Walker<'a, 'f> {
             .filter(|(caller, _)| caller.is_none())
             .map(|(_, f)| f.clone())
             .collect();
-        let called = reach(top_level);
+        // A script's top level runs only when it is run: what it calls is run-time code.
+        let called = if self.role == FileRole::Script {
+            HashSet::new()
+        } else {
+            reach(top_level)
+        };
+        // A script run at install (`python -m pkg`, whose __main__.py is a script) runs whole.
+        let script_installed = self.role == FileRole::Script
+            && self.nested.is_none()
+            && self.opts.install_entries.iter().any(|e| e == "<main>");
         let installed = if self.nested.is_none() {
             reach(self.opts.install_entries.clone())
         } else {
@@ -622,6 +628,7 @@ impl<'a, 'f> Walker<'a, 'f> {
         if called.is_empty() && installed.is_empty() {
             return;
         }
+        let top_level_too = |f: Option<&str>| f.is_none() && script_installed;
         let at = if self.role == FileRole::Module {
             When::Import
         } else {
@@ -634,7 +641,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                     .contexts
                     .get(fact.ctx as usize)
                     .and_then(|c| c.function.as_deref());
-                if func.is_some_and(|f| installed.contains(f)) {
+                if func.is_some_and(|f| installed.contains(f)) || top_level_too(func) {
                     fact.when = When::Install;
                 } else if func.is_some_and(|f| called.contains(f)) {
                     fact.when = at;

@@ -17,4 +17,10 @@ from pkg.hooks import report
 
 report()
 
+# A module of the package run as a program at install: its __main__ block is install-time.
+import subprocess
+import sys
+
+subprocess.call([sys.executable, "-m", "pkg.tool"])
+
 setup(name="demo-fixture", version="0.1", packages=["pkg"])
