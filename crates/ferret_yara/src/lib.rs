@@ -19,14 +19,24 @@
 //!
 //! Each string is one regex, checked (syntax, size) when the rule loads and compiled the first
 //! time a buffer could contain it. Literals that every match of a string must contain (its
-//! atoms, as YARA calls them) are extracted at load; a [`Scanner`] puts the atoms of all its
-//! strings into one Aho-Corasick automaton, so a member in which no atom occurs costs one pass
-//! and no regex runs. Matches (offsets, counts) are computed only for strings that occur and
+//! atoms, as YARA calls them) are extracted at load; a [`SubsetScanner`] puts the atoms of all
+//! its strings into one Aho-Corasick automaton, so a member in which no atom occurs costs one
+//! pass and no regex runs. Matches (offsets, counts) are computed only for strings that occur and
 //! only when a condition asks.
+//!
+//! With the cargo feature `yara-x`, [`compile`] and [`Scanner`] use the real YARA engine (the
+//! `yara-x` crate, with its `console`, `hash`, `math`, `string` and `time` modules) instead:
+//! any rule YARA accepts loads, and errors still point into the rule file. The subset stays
+//! available as [`compile_subset`] and [`SubsetScanner`].
 
 mod lex;
 mod parse;
 mod strings;
+#[cfg(feature = "yara-x")]
+mod yx;
+
+#[cfg(feature = "yara-x")]
+pub use yx::Scanner;
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
@@ -50,7 +60,8 @@ pub const MAX_SEARCH_FACTOR: usize = 16;
 pub struct Error {
     pub span: Range<usize>,
     /// `Y001` syntax, `Y002` unsupported YARA feature, `Y003` invalid string, `Y004` unknown
-    /// name, `Y005` type mismatch, `Y006` duplicate name.
+    /// name, `Y005` type mismatch, `Y006` duplicate name. With the `yara-x` feature, yara-x's
+    /// own codes (`E001`, ...).
     pub code: &'static str,
     pub message: String,
 }
@@ -297,6 +308,9 @@ pub struct Rule {
     /// Rules named in the condition.
     deps: Vec<Arc<Rule>>,
     uid: u64,
+    /// The source file the rule was compiled from by `yara-x` (`None` for the subset's rules).
+    #[cfg(feature = "yara-x")]
+    source: Option<Arc<yx::Source>>,
 }
 
 impl Rule {
@@ -414,7 +428,22 @@ impl Expr {
 }
 
 /// Compiles a YARA source file into its rules (private ones included; see [`Rule::private`]).
+#[cfg(not(feature = "yara-x"))]
 pub fn compile(src: &str) -> Result<Vec<Arc<Rule>>, Error> {
+    compile_subset(src)
+}
+
+/// Compiles a YARA source file into its rules (private ones included; see [`Rule::private`])
+/// with `yara-x`: the rules carry their name, tags and meta, and match only in a
+/// [`Scanner`].
+#[cfg(feature = "yara-x")]
+pub fn compile(src: &str) -> Result<Vec<Arc<Rule>>, Error> {
+    yx::compile(src)
+}
+
+/// Compiles a YARA source file with the built-in subset (whatever the cargo features), for a
+/// [`SubsetScanner`].
+pub fn compile_subset(src: &str) -> Result<Vec<Arc<Rule>>, Error> {
     parse::Parser::new(src).file()
 }
 
@@ -434,9 +463,14 @@ pub struct RuleMatch {
     pub hit: Option<StringHit>,
 }
 
-/// Rules ready to scan byte buffers; `Sync`, built once and shared by threads.
+/// Rules ready to scan byte buffers, without the `yara-x` feature.
+#[cfg(not(feature = "yara-x"))]
+pub type Scanner = SubsetScanner;
+
+/// The built-in subset's rules ready to scan byte buffers; `Sync`, built once and shared by
+/// threads.
 #[derive(Debug)]
-pub struct Scanner {
+pub struct SubsetScanner {
     rules: Vec<Arc<Rule>>,
     strings: Vec<Arc<YString>>,
     /// Rule uid → slot of each of its strings in `strings`.
@@ -449,17 +483,17 @@ pub struct Scanner {
     unfiltered: Vec<usize>,
 }
 
-impl Scanner {
+impl SubsetScanner {
     /// Rules to report (private ones are evaluated only when another rule names them).
     pub fn new(rules: Vec<Arc<Rule>>) -> Self {
-        let mut sc = Scanner {
+        let mut sc = SubsetScanner {
             rules: Vec::new(),
             strings: Vec::new(),
             slots: HashMap::new(),
             atoms: Vec::new(),
             unfiltered: Vec::new(),
         };
-        fn add(sc: &mut Scanner, r: &Arc<Rule>) {
+        fn add(sc: &mut SubsetScanner, r: &Arc<Rule>) {
             if sc.slots.contains_key(&r.uid) {
                 return;
             }
@@ -603,7 +637,7 @@ fn fullword_ok(data: &[u8], start: usize, end: usize) -> bool {
 }
 
 struct Ctx<'a> {
-    sc: &'a Scanner,
+    sc: &'a SubsetScanner,
     data: &'a [u8],
     /// Strings the atoms say may occur.
     candidate: Vec<bool>,

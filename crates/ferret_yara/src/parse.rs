@@ -301,6 +301,8 @@ impl<'s> Parser<'s> {
             condition,
             deps,
             uid: next_uid(),
+            #[cfg(feature = "yara-x")]
+            source: None,
         })
     }
 

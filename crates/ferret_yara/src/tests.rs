@@ -1,4 +1,7 @@
 use super::*;
+// These tests are of the built-in subset, whatever the features (see `yx.rs` for yara-x's).
+#[cfg(feature = "yara-x")]
+use super::{compile_subset as compile, SubsetScanner as Scanner};
 
 /// Names of the public rules of `src` that match `data`.
 fn hits(src: &str, data: &[u8]) -> Vec<String> {
