@@ -580,11 +580,16 @@ impl<'a, 'f> Walker<'a, 'f> {
         let Some(V::Def(d)) = f.map(|v| &v.v) else {
             return;
         };
-        let caller = self.frames.iter().rev().find_map(|f| match f {
+        let caller = self.current_function();
+        self.local_calls.push((caller, d.name.to_string()));
+    }
+
+    /// The innermost function being walked (`None` at module level).
+    fn current_function(&self) -> Option<String> {
+        self.frames.iter().rev().find_map(|f| match f {
             Frame::Function { name } => Some(name.clone()),
             _ => None,
-        });
-        self.local_calls.push((caller, d.name.to_string()));
+        })
     }
 
     fn promote_called_functions(&mut self, first_fact: usize) {
@@ -1620,10 +1625,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 _ => None,
             };
             if let Some(t) = target {
-                let caller = self.frames.iter().rev().find_map(|f| match f {
-                    Frame::Function { name } => Some(name.clone()),
-                    _ => None,
-                });
+                let caller = self.current_function();
                 // Instantiating a local class runs its __init__.
                 if matches!(&fval.v, V::Name(q) if q.starts_with("<local>.") && q.matches('.').count() == 1)
                 {
