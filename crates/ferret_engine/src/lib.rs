@@ -739,11 +739,6 @@ fn unreadable(label: &str, error: String, started: Instant) -> PackageReport {
     }
 }
 
-/// Base names of files that code runs: named in a string inside exec/eval/compile, runpy,
-/// `subprocess`/`os.system`-style calls (`exec(open('payload.dat').read())`). Data files a
-/// package merely opens (`service-2.json`) are not code.
-/// Keyword arguments of the `setup()` call in a setup script, when it has exactly one (several
-/// calls are alternative builds chosen at run time, none of them *the* declaration).
 /// What an install script runs of the package's own code: calls of dotted names made at
 /// install time, and modules it starts with `python -m` (bounded: a script is small).
 fn install_targets(facts: &Facts) -> Vec<InstallTarget> {
@@ -806,6 +801,8 @@ fn entries_of(rel: &str, targets: &[&InstallTarget]) -> Vec<String> {
     out
 }
 
+/// Keyword arguments of the `setup()` call in a setup script, when it has exactly one (several
+/// calls are alternative builds chosen at run time, none of them *the* declaration).
 fn setup_kwargs(facts: &Facts) -> Vec<(String, String)> {
     let mut calls = facts
         .facts
@@ -828,6 +825,9 @@ fn setup_kwargs(facts: &Facts) -> Vec<(String, String)> {
     }
 }
 
+/// Base names of files that code runs: named in a string inside exec/eval/compile, runpy,
+/// `subprocess`/`os.system`-style calls (`exec(open('payload.dat').read())`). Data files a
+/// package merely opens (`service-2.json`) are not code.
 fn referenced_names(facts: &Facts) -> Vec<String> {
     const RUNNERS: &[&str] = &[
         "builtins.exec",
