@@ -28,9 +28,13 @@ fn cond(strings: &str, condition: &str, data: &[u8]) -> bool {
     is_match(&src, data)
 }
 
-/// (code, line, column) of the compile error of `src`.
+/// (code, line, column, message) of the compile error of `src`.
 fn error_at(src: &str) -> (&'static str, usize, usize, String) {
-    let e = compile(src).expect_err("must not compile");
+    located(src, compile(src).expect_err("must not compile"))
+}
+
+/// An error as (code, line, column, message) in `src`; shared with the yara-x engine's tests.
+pub(crate) fn located(src: &str, e: Error) -> (&'static str, usize, usize, String) {
     let before = &src[..e.span.start];
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;

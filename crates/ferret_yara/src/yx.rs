@@ -279,11 +279,7 @@ mod tests {
 
     /// (code, line, column, message) of the compile error of `src`.
     fn error_at(src: &str) -> (&'static str, usize, usize, String) {
-        let e = crate::compile(src).expect_err("must not compile");
-        let before = &src[..e.span.start];
-        let line = before.matches('\n').count() + 1;
-        let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        (e.code, line, col, e.message)
+        crate::tests::located(src, crate::compile(src).expect_err("must not compile"))
     }
 
     #[test]
