@@ -7,7 +7,7 @@
 
 use ferret_report::{Confidence, Finding, RuleKind, Severity, Verdict, When};
 use ferret_rules::RuleSet;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 fn weight(f: &Finding) -> f64 {
     let sev = match f.severity {
@@ -36,7 +36,9 @@ pub(crate) fn verdict(findings: &[Finding], _rules: &RuleSet, incomplete: bool) 
         .filter(|f| f.kind == RuleKind::Threat)
         .map(|f| f.file.as_str())
         .collect();
-    let mut best: HashMap<&str, f64> = HashMap::new();
+    // Ordered by rule id: a float sum depends on its order, and a hash map's order changes
+    // from run to run (82.65 rounded to 82.6 in one run and 82.7 in the next).
+    let mut best: BTreeMap<&str, f64> = BTreeMap::new();
     let mut decisive = false;
     let mut medium_threat = false;
     for f in findings {
@@ -70,4 +72,57 @@ pub(crate) fn verdict(findings: &[Finding], _rules: &RuleSet, incomplete: bool) 
         Verdict::Clean
     };
     (score, verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, severity: Severity, confidence: Confidence, when: When) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            severity,
+            confidence,
+            kind: RuleKind::Threat,
+            category: String::new(),
+            file: "p/__init__.py".to_string(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            message: String::new(),
+            context: String::new(),
+            when: Some(when),
+            decoded: None,
+        }
+    }
+
+    /// Weights such as 0.8 × 1.2 are inexact in binary, so their sum depends on its order;
+    /// the score must not depend on the order a map happens to iterate in.
+    #[test]
+    fn the_score_does_not_depend_on_iteration_order() {
+        // Summed in some orders this is 23.549..., in others 23.55: a sixth of the orders
+        // rounded to 23.6 and the rest to 23.5 before the sum had a fixed order.
+        let kinds = [
+            (Severity::Medium, Confidence::Low, When::Runtime),
+            (Severity::High, Confidence::High, When::Runtime),
+            (Severity::Medium, Confidence::High, When::Import),
+            (Severity::High, Confidence::Low, When::Runtime),
+            (Severity::High, Confidence::High, When::Import),
+            (Severity::Medium, Confidence::Low, When::Install),
+        ];
+        let findings: Vec<Finding> = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, c, w))| finding(&format!("rule-{i}"), s, c, w))
+            .collect();
+        let rules = RuleSet::default();
+        let (first, _) = verdict(&findings, &rules, false);
+        let mut reversed = findings.clone();
+        reversed.reverse();
+        for _ in 0..50 {
+            assert_eq!(verdict(&findings, &rules, false).0, first);
+            assert_eq!(verdict(&reversed, &rules, false).0, first);
+        }
+    }
 }
