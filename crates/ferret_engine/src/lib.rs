@@ -135,6 +135,17 @@ impl Engine {
         })
     }
 
+    /// The union of the callee bits of a context's enclosing calls.
+    fn context_call_bits(&self, context: &ferret_python::Context) -> Vec<u64> {
+        let mut union = vec![0u64; self.rules.call_globs.len().div_ceil(64)];
+        for call in &context.calls {
+            for (u, b) in union.iter_mut().zip(self.callee_bits(call).iter()) {
+                *u |= b;
+            }
+        }
+        union
+    }
+
     /// Scans a file or directory as one package. I/O problems make an `unscannable` report,
     /// never a clean one.
     pub fn scan_path(&self, path: &Path) -> PackageReport {
@@ -426,17 +437,29 @@ impl Engine {
                 .collect()
         };
         let applicable = [rules_for(0), rules_for(1), rules_for(2)];
+        // Callee bits of each context's enclosing calls, OR-ed, computed once per context.
+        let mut context_bits: Vec<Option<Vec<u64>>> = vec![None; facts.contexts.len()];
         for fact in &facts.facts {
             let (bits, kind) = match &fact.kind {
                 FactKind::Call(c) => (Some(self.callee_bits(&c.callee)), 0),
                 FactKind::Str { .. } => (None, 1),
                 FactKind::Import(_) => (None, 2),
             };
+            let context_call_bits = match context_bits.get_mut(fact.ctx as usize) {
+                Some(slot) => Some(
+                    slot.get_or_insert_with(|| {
+                        self.context_call_bits(&facts.contexts[fact.ctx as usize])
+                    })
+                    .as_slice(),
+                ),
+                None => None,
+            };
             let fr = FactRef::Python {
                 path,
                 fact,
                 facts,
                 callee_bits: bits.as_deref(),
+                context_call_bits,
             };
             for &ri in &applicable[kind] {
                 let rule = &self.rules.rules[ri];

@@ -47,7 +47,7 @@ pub enum Cond {
     Text(Regex),
     Issue(Vec<String>),
     When(Vec<When>),
-    InsideCall(Vec<Glob>),
+    InsideCall(CallGlobs),
     InsideFunction(Vec<Glob>),
     InsideClassBase(Vec<Glob>),
     /// A code pattern (`requests.post(..., data=$D)`); always beside a `Call` of its callee.
@@ -262,13 +262,15 @@ impl RuleSet {
         self.finalize();
     }
 
-    /// Numbers the callee globs of every `call` condition (see [`CallGlobs`]).
+    /// Numbers the callee globs of every `call` and `inside.call` condition (see [`CallGlobs`]).
     pub fn finalize(&mut self) {
         fn walk(c: &mut Cond, table: &mut Vec<Glob>) {
             match c {
                 Cond::All(cs) | Cond::Any(cs) => cs.iter_mut().for_each(|c| walk(c, table)),
                 Cond::Not(c) => walk(c, table),
-                Cond::Call(cg) => {
+                // Inside-call globs share the callee table: a context's calls are matched
+                // through the same per-callee bits as call facts (see `FactRef::Python`).
+                Cond::Call(cg) | Cond::InsideCall(cg) => {
                     cg.ids = cg
                         .globs
                         .iter()
@@ -387,10 +389,7 @@ impl Rule {
             },
         ) = (&self.required_calls, fact)
         {
-            if !ids.iter().any(|&i| {
-                bits.get(i as usize / 64)
-                    .is_some_and(|w| w & (1 << (i % 64)) != 0)
-            }) {
+            if !matcher::any_bit(bits, ids) {
                 return false;
             }
         }

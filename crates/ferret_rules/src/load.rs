@@ -424,7 +424,10 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
     }
     if let Some(inside) = &r.inside {
         if let Some(c) = &inside.call {
-            all.push(Cond::InsideCall(globs(c)));
+            all.push(Cond::InsideCall(crate::CallGlobs {
+                globs: globs(c),
+                ids: Vec::new(),
+            }));
         }
         if let Some(f) = &inside.function {
             all.push(Cond::InsideFunction(globs(f)));

@@ -22,6 +22,9 @@ pub enum FactRef<'a> {
         facts: &'a Facts,
         /// For calls: which of the rule set's callee globs match (see `RuleSet::callee_bits`).
         callee_bits: Option<&'a [u64]>,
+        /// The union of the callee bits of every call enclosing the fact (its context's
+        /// `calls`), so `inside.call` is a bit test instead of globs over each enclosing call.
+        context_call_bits: Option<&'a [u64]>,
     },
     File(FileInfo<'a>),
     Issue {
@@ -62,6 +65,14 @@ impl<'a> FactRef<'a> {
     }
 }
 
+/// Whether any of the glob ids `ids` is set in the bit set `bits`.
+pub(crate) fn any_bit(bits: &[u64], ids: &[u32]) -> bool {
+    ids.iter().any(|&i| {
+        bits.get(i as usize / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    })
+}
+
 pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
     let call = match fact {
         FactRef::Python { fact: f, .. } => match &f.kind {
@@ -81,10 +92,7 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
                     ..
                 },
                 Some(_),
-            ) if !cg.ids.is_empty() => cg.ids.iter().any(|&i| {
-                bits.get(i as usize / 64)
-                    .is_some_and(|w| w & (1 << (i % 64)) != 0)
-            }),
+            ) if !cg.ids.is_empty() => any_bit(bits, &cg.ids),
             (_, Some(c)) => cg.globs.iter().any(|g| g.matches(&c.callee)),
             _ => false,
         },
@@ -142,11 +150,17 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
             _ => false,
         },
         Cond::When(whens) => fact.when().is_some_and(|w| whens.contains(&w)),
-        Cond::InsideCall(globs) => fact.context().is_some_and(|c| {
-            c.calls
-                .iter()
-                .any(|call| globs.iter().any(|g| g.matches(call)))
-        }),
+        Cond::InsideCall(cg) => match fact {
+            FactRef::Python {
+                context_call_bits: Some(bits),
+                ..
+            } if !cg.ids.is_empty() => any_bit(bits, &cg.ids),
+            _ => fact.context().is_some_and(|c| {
+                c.calls
+                    .iter()
+                    .any(|call| cg.globs.iter().any(|g| g.matches(call)))
+            }),
+        },
         Cond::InsideFunction(globs) => fact.context().is_some_and(|c| {
             c.function
                 .as_deref()
