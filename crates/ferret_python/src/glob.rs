@@ -44,12 +44,15 @@ impl Glob {
     }
 }
 
-/// Many globs over qualified names, indexed by their first dotted segment, so a name is
-/// checked only against the globs that could match it (`requests.*` is never tried on
-/// `os.system`). Globs whose literal prefix has no dot are always tried.
+/// Many globs over qualified names, indexed so a name is checked only against the globs that
+/// could match it (`requests.*` is never tried on `os.system`): by the first dotted segment of
+/// a literal prefix (`requests.*`, `os.exec*`), else by the last dotted segment of a literal
+/// suffix (`*.post`, `*.Session.send`: the name must end in that segment). Only the rest
+/// (`socket*`, `*exec*`) is tried on every name.
 #[derive(Debug, Clone, Default)]
 pub struct GlobIndex {
     by_segment: std::collections::HashMap<String, Vec<u32>>,
+    by_last_segment: std::collections::HashMap<String, Vec<u32>>,
     loose: Vec<u32>,
 }
 
@@ -58,13 +61,21 @@ impl GlobIndex {
         let mut index = Self::default();
         for (i, g) in globs.into_iter().enumerate() {
             let prefix = g.parts[0].as_str();
-            match (g.parts.len() > 1 || !prefix.is_empty(), prefix.find('.')) {
-                (true, Some(dot)) => index
+            let suffix = g.parts[g.parts.len() - 1].as_str();
+            if let Some(dot) = prefix.find('.') {
+                index
                     .by_segment
                     .entry(prefix[..dot].to_string())
                     .or_default()
-                    .push(i as u32),
-                _ => index.loose.push(i as u32),
+                    .push(i as u32);
+            } else if let (true, Some(dot)) = (g.parts.len() > 1, suffix.rfind('.')) {
+                index
+                    .by_last_segment
+                    .entry(suffix[dot + 1..].to_string())
+                    .or_default()
+                    .push(i as u32);
+            } else {
+                index.loose.push(i as u32);
             }
         }
         index
@@ -73,9 +84,18 @@ impl GlobIndex {
     /// Indices (into the slice given to [`GlobIndex::new`]) of the globs that may match
     /// `name`; the caller still checks each.
     pub fn candidates<'s>(&'s self, name: &str) -> impl Iterator<Item = usize> + 's {
-        let segment = name.split('.').next().unwrap_or(name);
-        let keyed = self.by_segment.get(segment).map_or(&[][..], Vec::as_slice);
-        keyed.iter().chain(&self.loose).map(|&i| i as usize)
+        let first = name.split('.').next().unwrap_or(name);
+        let last = name.rsplit('.').next().unwrap_or(name);
+        let by_first = self.by_segment.get(first).map_or(&[][..], Vec::as_slice);
+        let by_last = self
+            .by_last_segment
+            .get(last)
+            .map_or(&[][..], Vec::as_slice);
+        by_first
+            .iter()
+            .chain(by_last)
+            .chain(&self.loose)
+            .map(|&i| i as usize)
     }
 
     /// Indices of the globs of `globs` (the slice given to [`GlobIndex::new`]) matching `name`.
@@ -105,6 +125,11 @@ mod tests {
             "socket*",
             "subprocess.Popen",
             "",
+            "*.Session.post",
+            "*.",
+            "*a.b*",
+            "x*.y",
+            "eval",
         ]
         .iter()
         .map(|g| Glob::new(g))
@@ -123,6 +148,17 @@ mod tests {
             "",
             "os",
             "requests",
+            "x.Session.post",
+            "Session.post",
+            "a.",
+            "za.bc",
+            "xx.y",
+            "x.y",
+            "a.y",
+            "eval",
+            "b.eval",
+            "post",
+            "a.b.c.post",
         ] {
             let mut got = Vec::new();
             index.for_each_match(&globs, name, |i| got.push(i));
