@@ -445,15 +445,12 @@ impl Engine {
                 FactKind::Str { .. } => (None, 1),
                 FactKind::Import(_) => (None, 2),
             };
-            let context_call_bits = match context_bits.get_mut(fact.ctx as usize) {
-                Some(slot) => Some(
-                    slot.get_or_insert_with(|| {
-                        self.context_call_bits(&facts.contexts[fact.ctx as usize])
-                    })
-                    .as_slice(),
-                ),
-                None => None,
-            };
+            let context_call_bits = context_bits.get_mut(fact.ctx as usize).map(|slot| {
+                slot.get_or_insert_with(|| {
+                    self.context_call_bits(&facts.contexts[fact.ctx as usize])
+                })
+                .as_slice()
+            });
             let fr = FactRef::Python {
                 path,
                 fact,
