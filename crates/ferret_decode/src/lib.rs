@@ -616,15 +616,27 @@ pub fn looks_like_python(data: &[u8]) -> bool {
     if text.len() < 4 {
         return false;
     }
-    let printable = text
-        .chars()
-        .filter(|c| !c.is_control() || c.is_whitespace())
-        .count();
-    if printable * 100 < text.chars().count() * 95 {
+    // One pass counting characters and control characters that are not whitespace (this
+    // runs on every decoded payload and long string; it was two passes).
+    let (mut chars, mut controls) = (0usize, 0usize);
+    if text.is_ascii() {
+        chars = text.len();
+        controls = text
+            .bytes()
+            .filter(|&b| (b < 0x20 || b == 0x7f) && !b.is_ascii_whitespace() && b != 0x0b)
+            .count();
+    } else {
+        for c in text.chars() {
+            chars += 1;
+            controls += usize::from(c.is_control() && !c.is_whitespace());
+        }
+    }
+    if (chars - controls) * 100 < chars * 95 {
         return false;
     }
+    // The single-character tokens first: they are found (or ruled out) by memchr.
     const TOKENS: &[&str] = &[
-        "import ", "exec(", "eval(", "def ", "print(", "os.", "=", "(", "lambda",
+        "(", "=", "import ", "exec(", "eval(", "def ", "print(", "os.", "lambda",
     ];
     TOKENS.iter().any(|t| text.contains(t))
 }
@@ -686,6 +698,17 @@ mod tests {
         assert_eq!(xor(&xor(b"secret", b"k1"), b"k1"), b"secret");
         assert!(looks_like_python(b"import os\nos.system('x')"));
         assert!(!looks_like_python(&[0, 1, 2, 3, 4, 5]));
+        // Whitespace controls (\t \n \x0b \x0c \r) count as printable, others do not;
+        // ASCII and non-ASCII text are counted alike.
+        assert!(looks_like_python(b"x\t=\x0b1\x0c\r\n"));
+        assert!(!looks_like_python(b"x = 1\x01\x02\x03\x04\x05\x06"));
+        assert!(!looks_like_python(
+            "x = \u{e9}\x01\x02\x03\x04\x05\x06".as_bytes()
+        ));
+        // 26 printable characters of 27: above the 95 % line.
+        assert!(looks_like_python(
+            format!("x = '{}'\x01", "\u{e9}".repeat(20)).as_bytes()
+        ));
     }
 
     #[test]
