@@ -3,7 +3,7 @@
 //! still carries its flow tags.
 
 use crate::fxhash::FxHashMap as HashMap;
-use crate::value::{truncate, Val, V};
+use crate::value::{range_ints, range_len, truncate, Val, V};
 use crate::{
     flow, ArgFact, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet,
     Options, Origin, Payload, SourceIssue, Step, When,
@@ -1391,6 +1391,12 @@ impl<'a, 'f> Walker<'a, 'f> {
                     .unwrap_or_else(Val::unknown),
                 None => Val::unknown(),
             },
+            (&V::Range(start, stop, step), _) => match idx.as_int() {
+                Some(i) => range_ints(start, stop, step)
+                    .nth(norm_index(i, range_len(start, stop, step)))
+                    .map_or_else(Val::unknown, |x| Val::new(V::Int(x))),
+                None => Val::unknown(),
+            },
             _ => Val::unknown(),
         };
         out.flows |= flows;
@@ -1455,6 +1461,15 @@ impl<'a, 'f> Walker<'a, 'f> {
                     .map(|i| items[i].clone())
                     .collect(),
             ))),
+            &V::Range(start, stop, step) if range_len(start, stop, step) <= MAX_ITEMS => {
+                let ints: Vec<i64> = range_ints(start, stop, step).collect();
+                Val::new(V::List(Rc::new(
+                    pick(ints.len())
+                        .into_iter()
+                        .map(|i| Val::new(V::Int(ints[i])))
+                        .collect(),
+                )))
+            }
             _ => return Val::unknown().with_flows(base.flows),
         };
         out.flows = base.flows;
@@ -1547,7 +1562,9 @@ impl<'a, 'f> Walker<'a, 'f> {
             .with_flows(first.flows | iter_vals.iter().fold(0, |f, v| f | v.deep_flows()));
         // Then fold, without facts, when there is one generator over a known iterable.
         if gens.len() == 1 {
-            if let Some(items) = iter_vals[0].iter_items(MAX_ITEMS) {
+            // Each item costs at least one folding step: more items than steps left can
+            // never fold, so they are not built.
+            if let Some(items) = iter_vals[0].iter_items(self.fold_items_max()) {
                 let emit = std::mem::replace(&mut self.emit, false);
                 let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
@@ -2089,11 +2106,20 @@ impl<'a, 'f> Walker<'a, 'f> {
                             Some(b) => Val::new(V::Bytes(b.into())),
                             None => Val::unknown(),
                         },
+                        &V::Range(start, stop, step) if range_len(start, stop, step) <= 256 => {
+                            match range_ints(start, stop, step)
+                                .map(|x| u8::try_from(x).ok())
+                                .collect::<Option<Vec<u8>>>()
+                            {
+                                Some(b) => Val::new(V::Bytes(b.into())),
+                                None => Val::unknown(),
+                            }
+                        }
                         _ => Val::unknown(),
                     };
                     if out.is_known() {
                         // Bytes spelled out as integers are text kept out of sight.
-                        let spelled = if matches!(a.v, V::List(_)) {
+                        let spelled = if matches!(a.v, V::List(_) | V::Range(..)) {
                             Origin::Obfuscated
                         } else {
                             Origin::Folded
@@ -2111,6 +2137,10 @@ impl<'a, 'f> Walker<'a, 'f> {
                     let mut v = a.clone();
                     v.v = V::Str(String::from_utf8_lossy(a.as_bytes().unwrap_or_default()).into());
                     v
+                }
+                // Python spells booleans out: str(True) is 'True', not '1'.
+                Some(Val { v: V::Bool(b), .. }) => {
+                    folded(V::Str(if *b { "True" } else { "False" }.into()))
                 }
                 Some(a) => a
                     .as_int()
@@ -2212,6 +2242,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 Some(V::Bytes(b)) => Val::new(V::Int(b.len() as i64)),
                 Some(V::List(l)) => Val::new(V::Int(l.len() as i64)),
+                Some(&V::Range(a, b, s)) => Val::new(V::Int(range_len(a, b, s) as i64)),
                 _ => Val::unknown(),
             },
             "builtins.range" => {
@@ -2677,7 +2708,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 Stmt::For(f) => {
                     let it = self.eval(&f.iter);
-                    let Some(items) = it.iter_items(MAX_ITEMS) else {
+                    let Some(items) = it.iter_items(self.fold_items_max()) else {
                         return Flow::Stop;
                     };
                     let items = match self.accumulate(f, items) {
@@ -2709,6 +2740,11 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// A loop over a known sequence whose body only assigns names (`for c in KEY: out +=
     /// chr(ord(c) ^ 7)`) is run again silently after the walk (which emitted its facts): the
     /// names it assigns, their values before the loop, and the items.
+    /// The most items a fold can still go through: each costs at least one folding step.
+    fn fold_items_max(&self) -> usize {
+        usize::try_from(self.budget.fold_steps).map_or(MAX_ITEMS, |steps| steps.min(MAX_ITEMS))
+    }
+
     fn loop_plan(&self, f: &'a ast::StmtFor, it: &Val<'a>) -> Option<LoopPlan<'a>> {
         let mut names = Vec::new();
         if f.is_async || !f.orelse.is_empty() || !assigns_only(&f.body, &mut names) {
@@ -2717,7 +2753,7 @@ impl<'a, 'f> Walker<'a, 'f> {
         if !target_names(&f.target, &mut names) {
             return None;
         }
-        let items = it.iter_items(MAX_ITEMS)?;
+        let items = it.iter_items(self.fold_items_max())?;
         names.sort_unstable();
         names.dedup();
         let before = names.iter().map(|n| self.lookup(n)).collect();
@@ -3364,16 +3400,10 @@ fn int_op(a: i64, op: Operator, b: i64) -> Option<i64> {
 }
 
 fn range_list<'a>(a: i64, b: i64, s: i64) -> Val<'a> {
-    if s == 0 || ((b - a) / s) > MAX_ITEMS as i64 {
+    if s == 0 {
         return Val::unknown();
     }
-    let mut items = Vec::new();
-    let mut i = a;
-    while (s > 0 && i < b) || (s < 0 && i > b) {
-        items.push(Val::new(V::Int(i)));
-        i += s;
-    }
-    Val::new(V::List(Rc::new(items)))
+    Val::new(V::Range(a, b, s))
 }
 
 /// `'%s-%d' % (a, b)` with constant arguments.
@@ -3459,6 +3489,7 @@ fn truthy(v: &Val<'_>) -> Option<bool> {
         V::Bytes(b) => !b.is_empty(),
         V::List(l) => !l.is_empty(),
         V::Dict(d) => !d.is_empty(),
+        &V::Range(a, b, s) => range_len(a, b, s) > 0,
         V::Name(q) => !q.starts_with("?."),
         V::Lambda(_) | V::Def(_) | V::Code | V::Cipher(_) => true,
         V::Unknown | V::Instance(_) | V::Globals => return None,
@@ -3507,6 +3538,16 @@ fn compare(op: ast::CmpOp, l: &Val<'_>, r: &Val<'_>) -> Option<bool> {
                 }
                 Some(found)
             }
+            (V::Int(_) | V::Bool(_), &V::Range(start, stop, step)) => {
+                let x = l.as_int()?;
+                let inside = if step > 0 {
+                    start <= x && x < stop
+                } else {
+                    stop < x && x <= start
+                };
+                Some(inside && (i128::from(x) - i128::from(start)) % i128::from(step) == 0)
+            }
+            (V::Str(_) | V::Bytes(_) | V::None, V::Range(..)) => Some(false),
             (_, V::Dict(items)) => {
                 let mut found = false;
                 for (k, _) in items.iter() {

@@ -14,6 +14,9 @@ pub(crate) enum V<'a> {
     Bytes(Rc<[u8]>),
     /// Lists, tuples and sets alike.
     List(Rc<Vec<Val<'a>>>),
+    /// `range(start, stop, step)` (step never 0), kept lazy: a test's `for i in
+    /// range(100000)` must not build a hundred thousand values that nothing folds.
+    Range(i64, i64, i64),
     Dict(Rc<Vec<(Val<'a>, Val<'a>)>>),
     /// A module, function or attribute reached by a qualified name (`os`, `os.system`).
     Name(Rc<str>),
@@ -137,6 +140,11 @@ impl<'a> Val<'a> {
             V::Dict(items) if items.len() <= max => {
                 Some(items.iter().map(|(k, _)| inherit(k.clone())).collect())
             }
+            &V::Range(start, stop, step) if range_len(start, stop, step) <= max => Some(
+                range_ints(start, stop, step)
+                    .map(|i| inherit(Val::new(V::Int(i))))
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -187,6 +195,24 @@ thread_local! {
 
 pub(crate) fn empty_chain() -> Rc<Vec<Step>> {
     EMPTY_CHAIN.with(Rc::clone)
+}
+
+/// How many items `range(start, stop, step)` has (`step` != 0), without overflow.
+pub(crate) fn range_len(start: i64, stop: i64, step: i64) -> usize {
+    let (a, b, s) = (i128::from(start), i128::from(stop), i128::from(step));
+    let n = match s {
+        s if s > 0 && b > a => (b - a + s - 1) / s,
+        s if s < 0 && a > b => (a - b - s - 1) / -s,
+        _ => 0,
+    };
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// The items of `range(start, stop, step)` (`step` != 0).
+pub(crate) fn range_ints(start: i64, stop: i64, step: i64) -> impl Iterator<Item = i64> {
+    let n = range_len(start, stop, step);
+    // Every item lies between start and stop, so none overflows.
+    (0..n).map(move |i| (i128::from(start) + i as i128 * i128::from(step)) as i64)
 }
 
 pub(crate) fn truncate(s: &str, max: usize) -> String {

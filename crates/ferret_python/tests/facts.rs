@@ -247,6 +247,24 @@ fn folds_python_arithmetic_and_comparisons() {
 }
 
 #[test]
+fn ranges_fold_without_being_built() {
+    // Indexing, len, membership, truth, bytes() and folds over ranges, including one far too
+    // long to build (only its arithmetic is used).
+    let src = "import os\ns = 'abcdefghijklmnopqrstuvwxyz'\nr = range(3, 20, 4)\nbig = range(0, 10**15, 7)\nok = len(r) == 5 and r[-1] == 19 and r[1] == 7 and 19 in r and 18 not in r and 10**15 - 1 - (10**15 - 1) % 7 in big and 10**15 - 2 not in big and len(big) == 142857142857143 and not range(5, 1) and 'a' not in r\nif ok:\n    os.system(str(ok) + ''.join(s[i] for i in r) + bytes(range(97, 100)).decode() + ''.join(chr(c) for c in range(120, 90, -10)) + ''.join(chr(c) for c in list(range(65, 75))[::3]))\n";
+    let f = analyze(
+        src.as_bytes(),
+        FileRole::Module,
+        &flows(),
+        &Options::default(),
+    );
+    let arg = f.facts.iter().find_map(|x| match &x.kind {
+        FactKind::Call(c) if c.callee == "os.system" => c.arg_strings.first().cloned(),
+        _ => None,
+    });
+    assert_eq!(arg.as_deref(), Some("TruedhlptabcxndADGJ"));
+}
+
+#[test]
 fn codecs_getencoder_and_uu() {
     // codecs.getencoder('utf-8')(s)[0]; codecs.decode(..., 'uu').
     let uu = "begin 666 <data>\\n::6UP;W)T(&]S.R!O<RYS>7-T96TH)VED)RD \\n \\nend\\n";
