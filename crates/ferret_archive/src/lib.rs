@@ -540,6 +540,9 @@ impl io::Write for BoundedSink {
 
 /// Reads one member's content through `reader`, enforcing per-member, package and ratio limits
 /// on the bytes actually produced. Returns the content when it is to be kept.
+/// How much of a member is read between two checks of the limits.
+const CHUNK: u64 = 64 * 1024;
+
 pub(crate) fn read_member_content(
     reader: &mut dyn Read,
     path: &str,
@@ -575,10 +578,18 @@ pub(crate) fn read_member_content(
     let magic = Magic::sniff(head);
     let keep = wants_content(path, head);
     let member_cap = limits.max_member_bytes;
-    let mut data = if keep { head.to_vec() } else { Vec::new() };
+    let mut data = Vec::new();
+    if keep {
+        // Sized once from the declared size (capped: headers can lie), so that the content
+        // is read in place rather than copied through a buffer into a growing vector.
+        let room = limits.max_kept_bytes.saturating_sub(budget.kept);
+        let hint = declared.min(member_cap + 1).min(room).max(head_len as u64);
+        data.reserve_exact(usize::try_from(hint).unwrap_or(head_len));
+        data.extend_from_slice(head);
+    }
     let mut total = head_len as u64;
-    // Allocated only for members longer than the head: archives of 100,000 tiny members are
-    // common in attacks and must stay cheap.
+    // Allocated only for skipped members longer than the head: archives of 100,000 tiny
+    // members are common in attacks and must stay cheap.
     let mut buf = Vec::new();
     let mut skipped = None;
     if !keep && random_access {
@@ -623,10 +634,16 @@ pub(crate) fn read_member_content(
             skipped = Some(format!("larger than {member_cap} bytes"));
             break;
         }
-        if buf.is_empty() {
-            buf = vec![0u8; 64 * 1024];
-        }
-        let n = match reader.read(&mut buf) {
+        let read = if keep {
+            // Straight into `data`; the limits above are checked again every chunk.
+            reader.take(CHUNK).read_to_end(&mut data)
+        } else {
+            if buf.is_empty() {
+                buf = vec![0u8; CHUNK as usize];
+            }
+            reader.read(&mut buf)
+        };
+        let n = match read {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) => {
@@ -636,9 +653,6 @@ pub(crate) fn read_member_content(
             }
         };
         total += n as u64;
-        if keep {
-            data.extend_from_slice(&buf[..n]);
-        }
     }
     budget.inflated += total;
     if skipped.is_some() || !keep {
@@ -662,6 +676,10 @@ pub(crate) fn read_member_content(
             magic,
             Some("package size limit reached".into()),
         );
+    }
+    if data.capacity() > data.len() + data.len() / 4 {
+        // The declared size was a lie: don't hold on to room that was never filled.
+        data.shrink_to_fit();
     }
     budget.kept += data.len() as u64;
     (Some(data), total, magic, None)

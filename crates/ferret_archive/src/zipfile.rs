@@ -702,6 +702,18 @@ mod tests {
     }
 
     #[test]
+    fn a_declared_size_larger_than_the_content_keeps_no_room() {
+        // Content is read in place, sized from the declared size; a member claiming 30 MiB
+        // that holds 100 bytes must not keep 30 MiB (100,000 such members would be 3 TB).
+        let mut big = deflated("s.py", &[b'#'; 100]);
+        big.size = 30 << 20;
+        let a = read_bytes(&build(&[big]), "s.zip", &Limits::default());
+        let data = a.members[0].data.as_ref().expect("content");
+        assert_eq!(data.len(), 100);
+        assert!(data.capacity() < 4096, "capacity {}", data.capacity());
+    }
+
+    #[test]
     fn links_devices_prefix_and_damage() {
         let mut l = stored("p/link", b"/etc/passwd");
         l.mode = 0o120777;

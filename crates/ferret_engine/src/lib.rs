@@ -46,12 +46,23 @@ pub struct Engine {
 
 static NEXT_ENGINE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-/// Per-thread cache: the engine it belongs to, and callee → glob bits.
-type CalleeCache = std::cell::RefCell<(u64, std::collections::HashMap<String, std::rc::Rc<[u64]>>)>;
+/// What the rules make of one callee name, worked out once per thread.
+#[derive(Clone)]
+struct CalleeInfo {
+    /// The callee globs it matches, as bits.
+    bits: std::rc::Rc<[u64]>,
+    /// The call rules (indices into `rules.rules`, in `by_kind[0]` order) that can match a
+    /// call of it: most rules require callees that most calls are not.
+    rules: std::rc::Rc<[usize]>,
+}
+
+/// Per-thread cache: the engine it belongs to, and callee → what the rules make of it.
+type CalleeCache = std::cell::RefCell<(u64, std::collections::HashMap<String, CalleeInfo>)>;
 
 thread_local! {
-    /// Callee → matching callee-glob bits, per thread, shared by all files a thread scans.
-    static CALLEE_BITS: CalleeCache = std::cell::RefCell::new((0, std::collections::HashMap::new()));
+    /// Callee → matching callee-glob bits and candidate rules, per thread, shared by all
+    /// files a thread scans.
+    static CALLEE_INFO: CalleeCache = std::cell::RefCell::new((0, std::collections::HashMap::new()));
 }
 
 /// One analysed member.
@@ -119,19 +130,25 @@ impl Engine {
         }
     }
 
-    fn callee_bits(&self, callee: &str) -> std::rc::Rc<[u64]> {
-        CALLEE_BITS.with(|cell| {
+    fn callee_info(&self, callee: &str) -> CalleeInfo {
+        CALLEE_INFO.with(|cell| {
             let mut cache = cell.borrow_mut();
             if cache.0 != self.id || cache.1.len() > 200_000 {
                 cache.0 = self.id;
                 cache.1.clear();
             }
-            if let Some(b) = cache.1.get(callee) {
-                return b.clone();
+            if let Some(info) = cache.1.get(callee) {
+                return info.clone();
             }
-            let b: std::rc::Rc<[u64]> = self.rules.callee_bits(callee).into();
-            cache.1.insert(callee.to_string(), b.clone());
-            b
+            let bits: std::rc::Rc<[u64]> = self.rules.callee_bits(callee).into();
+            let rules = self.by_kind[0]
+                .iter()
+                .copied()
+                .filter(|&ri| self.rules.rules[ri].may_match_callee(&bits))
+                .collect();
+            let info = CalleeInfo { bits, rules };
+            cache.1.insert(callee.to_string(), info.clone());
+            info
         })
     }
 
@@ -139,7 +156,7 @@ impl Engine {
     fn context_call_bits(&self, context: &ferret_python::Context) -> Vec<u64> {
         let mut union = vec![0u64; self.rules.call_globs.len().div_ceil(64)];
         for call in &context.calls {
-            for (u, b) in union.iter_mut().zip(self.callee_bits(call).iter()) {
+            for (u, b) in union.iter_mut().zip(self.callee_info(call).bits.iter()) {
                 *u |= b;
             }
         }
@@ -436,12 +453,17 @@ impl Engine {
                 .filter(|&ri| self.rules.rules[ri].applies_to(path))
                 .collect()
         };
-        let applicable = [rules_for(0), rules_for(1), rules_for(2)];
+        let applicable = [Vec::new(), rules_for(1), rules_for(2)];
+        let mut call_rule_applies = vec![false; self.rules.rules.len()];
+        for ri in rules_for(0) {
+            call_rule_applies[ri] = true;
+        }
         // Callee bits of each context's enclosing calls, OR-ed, computed once per context.
         let mut context_bits: Vec<Option<Vec<u64>>> = vec![None; facts.contexts.len()];
+        let mut candidates = Vec::new();
         for fact in &facts.facts {
-            let (bits, kind) = match &fact.kind {
-                FactKind::Call(c) => (Some(self.callee_bits(&c.callee)), 0),
+            let (info, kind) = match &fact.kind {
+                FactKind::Call(c) => (Some(self.callee_info(&c.callee)), 0),
                 FactKind::Str { .. } => (None, 1),
                 FactKind::Import(_) => (None, 2),
             };
@@ -455,10 +477,18 @@ impl Engine {
                 path,
                 fact,
                 facts,
-                callee_bits: bits.as_deref(),
+                callee_bits: info.as_ref().map(|i| &*i.bits),
                 context_call_bits,
             };
-            for &ri in &applicable[kind] {
+            let rules = match &info {
+                Some(info) => {
+                    candidates.clear();
+                    candidates.extend(info.rules.iter().filter(|&&ri| call_rule_applies[ri]));
+                    &candidates
+                }
+                None => &applicable[kind],
+            };
+            for &ri in rules {
                 let rule = &self.rules.rules[ri];
                 if rule.matches_in_file(&fr) {
                     let detail = match &fact.kind {

@@ -368,6 +368,14 @@ impl Rule {
         self.files.is_empty() || self.files.iter().any(|g| g.matches(path))
     }
 
+    /// Whether a call whose callee has the glob bits `bits` can match this rule: false
+    /// only when the rule requires a callee glob that none of the bits is.
+    pub fn may_match_callee(&self, bits: &[u64]) -> bool {
+        self.required_calls
+            .as_ref()
+            .is_none_or(|ids| matcher::any_bit(bits, ids))
+    }
+
     /// [`Rule::matches`] for a fact of a file already known to pass [`Rule::applies_to`].
     pub fn matches_in_file(&self, fact: &FactRef<'_>) -> bool {
         let Body::Match(cond) = &self.body else {
