@@ -6,10 +6,11 @@
 //! cargo bench --bench limit                       # the in-repo corpus (quick, small)
 //! cargo bench --bench limit -- ../benign-corpus   # any files or directories of packages
 //! cargo bench --bench limit -- --threads 1 DIR    # one thread count only
+//! cargo bench --bench limit -- --runs 5 DIR       # runs per mode (default 3; fastest kept)
 //! ```
 //!
 //! Each (mode, threads) pair runs in a fresh child process, so its peak RSS (VmHWM) is its own.
-//! Printed per pair: wall time, MB/s of archive, MB/s of Python source, files/s, peak RSS; then
+//! Printed per pair: the fastest run's wall time, MB/s of archive, MB/s of Python source, files/s, peak RSS; then
 //! ferret's throughput as a ratio of the limit's (target in issue #7: >= 0.5).
 
 use ferret_engine::{Engine, Options};
@@ -17,6 +18,11 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
+
+/// The allocator `ferret` ships with, for both modes: the ratio is about the work done, and
+/// the system allocator would slow ferret's many small values down (and not the product's).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 struct Run {
     secs: f64,
@@ -46,6 +52,13 @@ fn main() {
         threads = vec![args[i + 1].parse().expect("--threads N")];
         args.drain(i..=i + 1);
     }
+    // This machine's timings vary by 10-20 % from run to run (other guests share it): each
+    // mode runs several times, alternating, and the fastest run of each is compared.
+    let mut runs_per_mode = 3;
+    if let Some(i) = args.iter().position(|a| a == "--runs") {
+        runs_per_mode = args[i + 1].parse().expect("--runs N");
+        args.drain(i..=i + 1);
+    }
     let inputs: Vec<String> = if args.is_empty() {
         let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
         println!(
@@ -57,54 +70,74 @@ fn main() {
         args
     };
     let me = std::env::current_exe().unwrap();
+    println!("fastest of {runs_per_mode} runs per mode and thread count (all walls listed)");
     println!(
-        "{:7} {:>7} {:>9} {:>11} {:>12} {:>9} {:>10}",
+        "{:7} {:>7} {:>9} {:>11} {:>12} {:>9} {:>10}  all runs (s)",
         "mode", "threads", "wall s", "archive MB/s", "python MB/s", "files/s", "peak RSS"
     );
     for &t in &threads {
-        let mut runs = Vec::new();
-        for mode in ["limit", "ferret"] {
-            let out = Command::new(&me)
-                .arg("--child")
-                .arg(mode)
-                .arg(t.to_string())
-                .args(&inputs)
-                .output()
-                .expect("run child");
-            let text = String::from_utf8_lossy(&out.stdout);
-            let line = text
-                .lines()
-                .find_map(|l| l.strip_prefix("RESULT "))
-                .unwrap_or_else(|| {
-                    panic!(
-                        "{mode} child failed: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    )
-                });
-            let v: Vec<f64> = line.split(' ').map(|x| x.parse().unwrap()).collect();
-            let r = Run {
-                secs: v[0],
-                archive_bytes: v[1] as u64,
-                python_bytes: v[2] as u64,
-                files: v[3] as usize,
-                peak_rss_kib: v[4] as u64,
-            };
+        let mut runs: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
+        for _ in 0..runs_per_mode.max(1) {
+            for (slot, mode) in ["limit", "ferret"].into_iter().enumerate() {
+                runs[slot].push(run_child(&me, mode, t, &inputs));
+            }
+        }
+        let mut best = Vec::new();
+        for (slot, mode) in ["limit", "ferret"].into_iter().enumerate() {
+            let all: Vec<String> = runs[slot]
+                .iter()
+                .map(|r| format!("{:.2}", r.secs))
+                .collect();
+            let r = runs[slot]
+                .iter()
+                .min_by(|a, b| a.secs.total_cmp(&b.secs))
+                .unwrap();
             println!(
-                "{:7} {:>7} {:>9.2} {:>11.1} {:>12.1} {:>9.1} {:>7} MiB",
+                "{:7} {:>7} {:>9.2} {:>11.1} {:>12.1} {:>9.1} {:>7} MiB  {}",
                 mode,
                 t,
                 r.secs,
                 r.archive_bytes as f64 / 1e6 / r.secs,
                 r.python_bytes as f64 / 1e6 / r.secs,
                 r.files as f64 / r.secs,
-                r.peak_rss_kib / 1024
+                r.peak_rss_kib / 1024,
+                all.join(" ")
             );
-            runs.push(r);
+            best.push(r.secs);
         }
-        let ratio = runs[0].secs / runs[1].secs;
+        let ratio = best[0] / best[1];
         println!(
             "ferret / limit with {t} thread(s): {ratio:.2}x of the limit's throughput (target >= 0.5)"
         );
+    }
+}
+
+/// Runs one measured pass in a fresh child process.
+fn run_child(me: &std::path::Path, mode: &str, threads: usize, inputs: &[String]) -> Run {
+    let out = Command::new(me)
+        .arg("--child")
+        .arg(mode)
+        .arg(threads.to_string())
+        .args(inputs)
+        .output()
+        .expect("run child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| {
+            panic!(
+                "{mode} child failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    let v: Vec<f64> = line.split(' ').map(|x| x.parse().unwrap()).collect();
+    Run {
+        secs: v[0],
+        archive_bytes: v[1] as u64,
+        python_bytes: v[2] as u64,
+        files: v[3] as usize,
+        peak_rss_kib: v[4] as u64,
     }
 }
 

@@ -297,14 +297,15 @@ impl Engine {
             .iter()
             .enumerate()
             .filter(|(i, m)| {
+                // The name test first: it is a lookup, the content test reads the file.
                 !analysed.contains(i)
-                    && m.data
-                        .as_deref()
-                        .is_some_and(ferret_decode::looks_like_python)
                     && m.path
                         .rsplit('/')
                         .next()
                         .is_some_and(|base| referenced.contains(base))
+                    && m.data
+                        .as_deref()
+                        .is_some_and(ferret_decode::looks_like_python)
             })
             .map(|(i, _)| (i, FileRole::Module))
             .collect();

@@ -45,63 +45,103 @@ impl Glob {
 }
 
 /// Many globs over qualified names, indexed so a name is checked only against the globs that
-/// could match it (`requests.*` is never tried on `os.system`): by the first dotted segment of
-/// a literal prefix (`requests.*`, `os.exec*`), else by the last dotted segment of a literal
-/// suffix (`*.post`, `*.Session.send`: the name must end in that segment). Only the rest
-/// (`socket*`, `*exec*`) is tried on every name.
+/// could match it (`requests.*` is never tried on `os.system`): globs without a `*` by the
+/// whole name; others by the first dotted segment of a literal prefix (`requests.*`,
+/// `os.exec*`), else by the last dotted segment of a literal suffix (`*.post`,
+/// `*.Session.send`: the name must end in that segment). The rest (`*SetWindowsHookEx*`) is
+/// tried only on names containing its longest literal, found for all of them in one pass.
 #[derive(Debug, Clone, Default)]
 pub struct GlobIndex {
+    exact: std::collections::HashMap<String, Vec<u32>>,
     by_segment: std::collections::HashMap<String, Vec<u32>>,
     by_last_segment: std::collections::HashMap<String, Vec<u32>>,
+    /// The loose globs' longest literals, and the glob each one belongs to.
+    loose_literals: Option<(aho_corasick::AhoCorasick, Vec<u32>)>,
+    /// Loose globs with no literal at all (`*`): tried on every name.
     loose: Vec<u32>,
 }
 
 impl GlobIndex {
     pub fn new<'g>(globs: impl IntoIterator<Item = &'g Glob>) -> Self {
         let mut index = Self::default();
+        let mut literals: Vec<&str> = Vec::new();
+        let mut literal_globs = Vec::new();
         for (i, g) in globs.into_iter().enumerate() {
             let prefix = g.parts[0].as_str();
             let suffix = g.parts[g.parts.len() - 1].as_str();
-            if let Some(dot) = prefix.find('.') {
+            if g.parts.len() == 1 {
+                index
+                    .exact
+                    .entry(prefix.to_string())
+                    .or_default()
+                    .push(i as u32);
+            } else if let Some(dot) = prefix.find('.') {
                 index
                     .by_segment
                     .entry(prefix[..dot].to_string())
                     .or_default()
                     .push(i as u32);
-            } else if let (true, Some(dot)) = (g.parts.len() > 1, suffix.rfind('.')) {
+            } else if let Some(dot) = suffix.rfind('.') {
                 index
                     .by_last_segment
                     .entry(suffix[dot + 1..].to_string())
                     .or_default()
                     .push(i as u32);
             } else {
-                index.loose.push(i as u32);
+                let longest = g
+                    .parts
+                    .iter()
+                    .max_by_key(|p| p.len())
+                    .map_or("", String::as_str);
+                if longest.is_empty() {
+                    index.loose.push(i as u32);
+                } else {
+                    literals.push(longest);
+                    literal_globs.push(i as u32);
+                }
+            }
+        }
+        if !literals.is_empty() {
+            match aho_corasick::AhoCorasick::new(&literals) {
+                Ok(ac) => index.loose_literals = Some((ac, literal_globs)),
+                // Cannot happen for a few hundred short literals; stay correct if it does.
+                Err(_) => index.loose.extend(literal_globs),
             }
         }
         index
     }
 
     /// Indices (into the slice given to [`GlobIndex::new`]) of the globs that may match
-    /// `name`; the caller still checks each.
+    /// `name`; the caller still checks each. A glob may be listed twice.
     pub fn candidates<'s>(&'s self, name: &str) -> impl Iterator<Item = usize> + 's {
         let first = name.split('.').next().unwrap_or(name);
         let last = name.rsplit('.').next().unwrap_or(name);
-        let by_first = self.by_segment.get(first).map_or(&[][..], Vec::as_slice);
-        let by_last = self
-            .by_last_segment
-            .get(last)
-            .map_or(&[][..], Vec::as_slice);
-        by_first
+        let get = |map: &'s std::collections::HashMap<String, Vec<u32>>, key: &str| {
+            map.get(key).map_or(&[][..], Vec::as_slice)
+        };
+        let mut with_literal = Vec::new();
+        if let Some((ac, globs)) = &self.loose_literals {
+            for m in ac.find_overlapping_iter(name) {
+                with_literal.push(globs[m.pattern().as_usize()]);
+            }
+        }
+        get(&self.exact, name)
             .iter()
-            .chain(by_last)
+            .chain(get(&self.by_segment, first))
+            .chain(get(&self.by_last_segment, last))
             .chain(&self.loose)
-            .map(|&i| i as usize)
+            .copied()
+            .chain(with_literal)
+            .map(|i| i as usize)
     }
 
-    /// Indices of the globs of `globs` (the slice given to [`GlobIndex::new`]) matching `name`.
+    /// Indices of the globs of `globs` (the slice given to [`GlobIndex::new`]) matching `name`,
+    /// each once.
     pub fn for_each_match(&self, globs: &[Glob], name: &str, mut f: impl FnMut(usize)) {
+        let mut seen: Vec<usize> = Vec::new();
         for i in self.candidates(name) {
-            if globs[i].matches(name) {
+            if !seen.contains(&i) && globs[i].matches(name) {
+                seen.push(i);
                 f(i);
             }
         }
@@ -130,6 +170,11 @@ mod tests {
             "*a.b*",
             "x*.y",
             "eval",
+            "*SetWindowsHookEx*",
+            "*Hook*Ex",
+            "*aa*",
+            "*ab*ab*",
+            "**",
         ]
         .iter()
         .map(|g| Glob::new(g))
@@ -159,6 +204,12 @@ mod tests {
             "b.eval",
             "post",
             "a.b.c.post",
+            "user32.SetWindowsHookExA",
+            "SetWindowsHookEx",
+            "HookEx",
+            "aaa",
+            "abab",
+            "aba",
         ] {
             let mut got = Vec::new();
             index.for_each_match(&globs, name, |i| got.push(i));
