@@ -596,9 +596,10 @@ impl Engine {
     }
 
     fn match_fact(&self, fact: &FactRef<'_>, detail: Option<String>) -> Vec<Finding> {
-        self.rules
-            .rules
+        // Only the rules that can match this kind of fact (in rule order, as `by_kind` is).
+        self.by_kind[fact.kind_bit().trailing_zeros() as usize]
             .iter()
+            .map(|&ri| &self.rules.rules[ri])
             .filter(|r| r.matches(fact))
             .map(|rule| Finding {
                 rule: rule.id.clone(),

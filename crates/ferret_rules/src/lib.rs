@@ -359,7 +359,10 @@ impl RuleSet {
 impl Rule {
     /// Whether this rule's condition holds for a fact (scope included).
     pub fn matches(&self, fact: &FactRef<'_>) -> bool {
-        self.applies_to(fact.path()) && self.matches_in_file(fact)
+        // The kind test first: it is a bit test, the path scope runs globs.
+        self.fact_kinds.has(fact.kind_bit())
+            && self.applies_to(fact.path())
+            && self.matches_in_file(fact)
     }
 
     /// Whether the rule's `files` scope admits this member path (checked once per file by
