@@ -824,7 +824,12 @@ fn build(
     for (path, src) in files {
         hash = fnv(fnv(hash, path.as_bytes()), src.as_bytes());
         let shown = format!("{label}{path}");
-        if path.ends_with("flow.toml") {
+        // Only a file named exactly `flow.toml` holds flow sources: `dataflow.toml` and
+        // `exfil-flow.toml` are rules like any other.
+        if Path::new(path)
+            .file_name()
+            .is_some_and(|n| n == "flow.toml")
+        {
             match parse_flow_config(src, &shown) {
                 Ok(cfg) => {
                     set.flows.calls.extend(cfg.calls);
@@ -1148,6 +1153,34 @@ rule plain { condition: helper }
             ("R009", 14, 6)
         );
         assert!(errs[0].file.ends_with("net/fixtures.yar"), "{}", errs[0]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_a_file_named_flow_toml_holds_flow_sources() {
+        let dir = std::env::temp_dir().join(format!("ferret-rules-flow-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("net")).unwrap();
+        // A rule whose file name ends in "flow.toml" is a rule.
+        let rule = GOOD.replace("id = \"x-rule\"", "id = \"exfil-flow\"");
+        assert_ne!(rule, GOOD);
+        std::fs::write(dir.join("net/exfil-flow.toml"), rule).unwrap();
+        std::fs::write(
+            dir.join("flow.toml"),
+            "[sources.decoded]\ncalls = [\"mylib.unpack\"]\n",
+        )
+        .unwrap();
+        let set = load_dir(&dir).unwrap_or_else(|e| panic!("{e:?}"));
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["exfil-flow"]);
+        assert!(
+            set.flows
+                .calls
+                .iter()
+                .any(|(g, _)| g.as_str() == "mylib.unpack"),
+            "{:?}",
+            set.flows.calls
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
