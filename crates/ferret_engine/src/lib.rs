@@ -468,6 +468,7 @@ impl Engine {
                 FactKind::Str { .. } => (None, 1),
                 FactKind::Import(_) => (None, 2),
             };
+            let string_hits = ferret_rules::StringHits::new();
             let context_call_bits = context_bits.get_mut(fact.ctx as usize).map(|slot| {
                 slot.get_or_insert_with(|| {
                     self.context_call_bits(&facts.contexts[fact.ctx as usize])
@@ -480,6 +481,7 @@ impl Engine {
                 facts,
                 callee_bits: info.as_ref().map(|i| &*i.bits),
                 context_call_bits,
+                string_hits: (kind == 1).then_some((&self.rules.string_prefilter, &string_hits)),
             };
             let rules = match &info {
                 Some(info) => {

@@ -39,7 +39,7 @@ pub enum Cond {
     ArgFlow(FlowSet),
     Kwarg(Vec<(String, Regex)>),
     Dynamic(bool),
-    String(Regex),
+    String(StringRegex),
     Origin(Vec<Origin>),
     Import(Vec<Glob>),
     File(Vec<Glob>),
@@ -82,6 +82,139 @@ impl Cond {
 pub struct CallGlobs {
     pub globs: Vec<Glob>,
     pub ids: Vec<u32>,
+}
+
+/// The regex of a `string` condition. `id` indexes [`StringPrefilter`] once the set is
+/// finalized.
+#[derive(Debug, Clone)]
+pub struct StringRegex {
+    pub re: Regex,
+    pub id: u32,
+}
+
+/// The literals that start every match of each `string` regex, searched for all regexes in one
+/// pass over a string fact: most strings hold none, and a regex whose literals are absent
+/// cannot match, so it is not run. (A million string facts times forty regexes cost more in
+/// per-search overhead than in scanning.) Regexes without usable literals always run.
+#[derive(Debug, Default)]
+pub struct StringPrefilter {
+    sources: Vec<String>,
+    /// Built once warmed up (~5 ms): a process that scans one small package never pays.
+    built: OnceLock<Literals>,
+    /// Questions answered before the literals were built.
+    asked: std::sync::atomic::AtomicUsize,
+}
+
+/// How many questions go straight to the regexes before the literals are worth building.
+const PREFILTER_WARMUP: usize = 20_000;
+
+impl Clone for StringPrefilter {
+    fn clone(&self) -> Self {
+        Self {
+            sources: self.sources.clone(),
+            built: self.built.clone(),
+            asked: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Literals {
+    /// Every literal, ASCII-lowercased, matched ASCII-case-insensitively (a superset of what
+    /// each regex needs, so skipping on a miss is sound).
+    searcher: Option<aho_corasick::AhoCorasick>,
+    /// For each literal, the regex it belongs to.
+    owner: Vec<u32>,
+    /// Per regex: whether it has literals (else it always runs).
+    filtered: Vec<bool>,
+}
+
+/// Which string regexes may match one string fact, worked out on first need.
+pub type StringHits = std::cell::OnceCell<Vec<u64>>;
+
+impl StringPrefilter {
+    fn build(&self) -> Literals {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let mut lits: Vec<Vec<u8>> = Vec::new();
+        let mut owner = Vec::new();
+        let mut filtered = vec![false; self.sources.len()];
+        for (id, src) in self.sources.iter().enumerate() {
+            let Ok(hir) = regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .parse(src)
+            else {
+                continue;
+            };
+            // Every match starts with one of the prefixes and ends with one of the suffixes:
+            // either set will do when it is finite and no literal in it is so short that it
+            // would be everywhere.
+            let usable = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
+                let seq = Extractor::new().kind(kind).limit_total(4096).extract(&hir);
+                let found = seq.literals()?;
+                (!found.is_empty() && found.iter().all(|x| x.as_bytes().len() >= 3)).then(|| {
+                    found
+                        .iter()
+                        .map(|x| x.as_bytes().to_ascii_lowercase())
+                        .collect()
+                })
+            };
+            let Some(mut mine) =
+                usable(ExtractKind::Prefix).or_else(|| usable(ExtractKind::Suffix))
+            else {
+                continue;
+            };
+            mine.sort_unstable();
+            mine.dedup();
+            filtered[id] = true;
+            owner.extend(std::iter::repeat_n(id as u32, mine.len()));
+            lits.extend(mine);
+        }
+        let searcher = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&lits)
+            .ok();
+        if searcher.is_none() {
+            // Cannot happen for a few hundred short literals; stay correct if it does.
+            filtered.iter_mut().for_each(|f| *f = false);
+        }
+        Literals {
+            searcher,
+            owner,
+            filtered,
+        }
+    }
+
+    /// Whether regex `id` can match `haystack`: false only when none of the literals that
+    /// start its matches occurs in it. `hits` keeps the one search's answer for every regex.
+    pub fn may_match(&self, id: u32, haystack: &[u8], hits: &StringHits) -> bool {
+        let built = match self.built.get() {
+            Some(built) => built,
+            None => {
+                use std::sync::atomic::Ordering::Relaxed;
+                if self.asked.fetch_add(1, Relaxed) < PREFILTER_WARMUP {
+                    return true;
+                }
+                self.built.get_or_init(|| self.build())
+            }
+        };
+        if !built.filtered.get(id as usize).copied().unwrap_or(false) {
+            return true;
+        }
+        let Some(searcher) = &built.searcher else {
+            return true;
+        };
+        let bits = hits.get_or_init(|| {
+            let mut bits = vec![0u64; self.sources.len().div_ceil(64)];
+            for m in searcher.find_overlapping_iter(haystack) {
+                let r = built.owner[m.pattern().as_usize()] as usize;
+                bits[r / 64] |= 1 << (r % 64);
+            }
+            bits
+        });
+        bits[id as usize / 64] & (1 << (id % 64)) != 0
+    }
 }
 
 /// A rule regex: matched on UTF-8 bytes with ASCII classes (`\\w`, `\\d`, `(?i)`), which
@@ -224,6 +357,8 @@ pub struct RuleSet {
     pub call_globs: Vec<Glob>,
     /// [`RuleSet::call_globs`] indexed by first segment (built by [`RuleSet::finalize`]).
     pub call_index: GlobIndex,
+    /// Every distinct regex of a `string` condition (numbered by [`RuleSet::finalize`]).
+    pub string_prefilter: StringPrefilter,
 }
 
 impl RuleSet {
@@ -264,10 +399,22 @@ impl RuleSet {
 
     /// Numbers the callee globs of every `call` and `inside.call` condition (see [`CallGlobs`]).
     pub fn finalize(&mut self) {
-        fn walk(c: &mut Cond, table: &mut Vec<Glob>) {
+        fn walk(c: &mut Cond, table: &mut Vec<Glob>, strings: &mut Vec<String>) {
             match c {
-                Cond::All(cs) | Cond::Any(cs) => cs.iter_mut().for_each(|c| walk(c, table)),
-                Cond::Not(c) => walk(c, table),
+                Cond::All(cs) | Cond::Any(cs) => {
+                    cs.iter_mut().for_each(|c| walk(c, table, strings));
+                }
+                Cond::Not(c) => walk(c, table, strings),
+                Cond::String(sr) => {
+                    let src = sr.re.as_str();
+                    sr.id = match strings.iter().position(|s| s == src) {
+                        Some(i) => i as u32,
+                        None => {
+                            strings.push(src.to_string());
+                            (strings.len() - 1) as u32
+                        }
+                    };
+                }
                 // Inside-call globs share the callee table: a context's calls are matched
                 // through the same per-callee bits as call facts (see `FactRef::Python`).
                 Cond::Call(cg) | Cond::InsideCall(cg) => {
@@ -319,14 +466,19 @@ impl RuleSet {
             }
         }
         let mut table = Vec::new();
+        let mut strings = Vec::new();
         for r in &mut self.rules {
             if let Body::Match(c) = &mut r.body {
-                walk(c, &mut table);
+                walk(c, &mut table, &mut strings);
                 r.required_calls = required(c);
             }
         }
         self.call_index = GlobIndex::new(&table);
         self.call_globs = table;
+        self.string_prefilter = StringPrefilter {
+            sources: strings,
+            ..StringPrefilter::default()
+        };
     }
 
     /// Which of [`RuleSet::call_globs`] match a callee, as a bit set.
@@ -350,6 +502,7 @@ impl RuleSet {
             version: self.version.clone(),
             call_globs: Vec::new(),
             call_index: GlobIndex::default(),
+            string_prefilter: StringPrefilter::default(),
         };
         set.finalize();
         set
@@ -405,5 +558,55 @@ impl Rule {
             }
         }
         matcher::eval(cond, fact)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{StringHits, StringPrefilter};
+
+    /// The prefilter may only say "cannot match" when the regex indeed does not match.
+    #[test]
+    fn string_prefilter_never_hides_a_match() {
+        let sources = [
+            r"(?i)hooks\.slack\.com/services/",
+            r"(?i)(^|[/\\])(bashrc|zshrc)$",
+            r"(?s)\S.{4,}",
+            r"evil\d+\.exe",
+            r"[a-z]+_token$",
+        ];
+        let pre = StringPrefilter {
+            sources: sources.iter().map(|s| (*s).to_string()).collect(),
+            ..StringPrefilter::default()
+        };
+        let built = pre.built.get_or_init(|| pre.build());
+        // The last regex's literals are found at its end (suffix), the others' at the start;
+        // `\S.{4,}` has none that would help, so it always runs.
+        assert_eq!(built.filtered, [true, true, false, true, true]);
+        let haystacks = [
+            "https://HOOKS.Slack.com/services/T000/B000/xyz",
+            "/home/me/.ZSHRC",
+            "zshrc",
+            "run evil42.exe now",
+            "github_token",
+            "nothing to see",
+            "",
+            "hooks.slack.co",
+        ];
+        let mut skipped = 0;
+        for h in haystacks {
+            let hits = StringHits::new();
+            for (id, src) in sources.iter().enumerate() {
+                let re = regex::bytes::RegexBuilder::new(src)
+                    .unicode(false)
+                    .build()
+                    .unwrap();
+                let may = pre.may_match(id as u32, h.as_bytes(), &hits);
+                assert!(may || !re.is_match(h.as_bytes()), "{src} on {h:?}");
+                skipped += usize::from(!may);
+            }
+        }
+        // And it does skip: most regexes are absent from most of these strings.
+        assert!(skipped >= 25, "{skipped}");
     }
 }

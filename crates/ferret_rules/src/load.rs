@@ -361,7 +361,10 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
         narrow(FactKinds::CALL);
     }
     if let Some(s) = &r.string {
-        all.push(Cond::String(ctx.regex(s)?));
+        all.push(Cond::String(crate::StringRegex {
+            re: ctx.regex(s)?,
+            id: u32::MAX,
+        }));
         narrow(FactKinds::STRING);
     }
     if let Some(o) = &r.origin {

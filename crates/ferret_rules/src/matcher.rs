@@ -1,6 +1,6 @@
 //! Evaluating a compiled condition against one fact.
 
-use crate::{Cond, FactKinds};
+use crate::{Cond, FactKinds, StringHits, StringPrefilter};
 use ferret_python::{Context, Fact, FactKind, Facts};
 use ferret_report::When;
 
@@ -25,6 +25,9 @@ pub enum FactRef<'a> {
         /// The union of the callee bits of every call enclosing the fact (its context's
         /// `calls`), so `inside.call` is a bit test instead of globs over each enclosing call.
         context_call_bits: Option<&'a [u64]>,
+        /// For strings: the rule set's literal prefilter and its answers for this string,
+        /// found in one pass on first need (see `StringPrefilter`).
+        string_hits: Option<(&'a StringPrefilter, &'a StringHits)>,
     },
     File(FileInfo<'a>),
     Issue {
@@ -112,9 +115,17 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
             (FactRef::Python { facts, .. }, Some(c)) => p.matches(c, &facts.text),
             _ => false,
         },
-        Cond::String(re) => match fact {
-            FactRef::Python { fact: f, .. } => match &f.kind {
-                FactKind::Str { value, .. } => re.is_match(value.as_bytes()),
+        Cond::String(sr) => match fact {
+            FactRef::Python {
+                fact: f,
+                string_hits,
+                ..
+            } => match &f.kind {
+                FactKind::Str { value, .. } => {
+                    let bytes = value.as_bytes();
+                    string_hits.is_none_or(|(pre, hits)| pre.may_match(sr.id, bytes, hits))
+                        && sr.re.is_match(bytes)
+                }
                 _ => false,
             },
             _ => false,
