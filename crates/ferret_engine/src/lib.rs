@@ -454,6 +454,7 @@ impl Engine {
                 .filter(|&ri| self.rules.rules[ri].applies_to(path))
                 .collect()
         };
+        // Calls (kind 0) go through each callee's candidate rules, filtered by this table.
         let applicable = [Vec::new(), rules_for(1), rules_for(2)];
         let mut call_rule_applies = vec![false; self.rules.rules.len()];
         for ri in rules_for(0) {

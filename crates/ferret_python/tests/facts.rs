@@ -229,21 +229,25 @@ fn inlined_functions_run_ifs_and_loops() {
     assert!(start.elapsed() < std::time::Duration::from_secs(3));
 }
 
-#[test]
-fn folds_python_arithmetic_and_comparisons() {
-    // -7 // 2 == -4, -7 % 3 == 2, 7 % -3 == -2, True*2 == 2, 12/4 == 3; each picks a letter.
-    let src = "s = 'abcdefghijklmnopqrstuvwxyz'\nn = s[-7 // 2 + 4] + s[-7 % 3] + s[7 % -3 + 3] + s[True*2] + s[int(12/4)]\nimport os\nif n == 'acbcd' and n != 'x' and 'cb' in n and not n < 'a':\n    os.system(n)\n";
+/// The folded first argument of the source's `os.system` call.
+fn system_arg(src: &str) -> Option<String> {
     let f = analyze(
         src.as_bytes(),
         FileRole::Module,
         &flows(),
         &Options::default(),
     );
-    let arg = f.facts.iter().find_map(|x| match &x.kind {
+    f.facts.iter().find_map(|x| match &x.kind {
         FactKind::Call(c) if c.callee == "os.system" => c.arg_strings.first().cloned(),
         _ => None,
-    });
-    assert_eq!(arg.as_deref(), Some("acbcd"));
+    })
+}
+
+#[test]
+fn folds_python_arithmetic_and_comparisons() {
+    // -7 // 2 == -4, -7 % 3 == 2, 7 % -3 == -2, True*2 == 2, 12/4 == 3; each picks a letter.
+    let src = "s = 'abcdefghijklmnopqrstuvwxyz'\nn = s[-7 // 2 + 4] + s[-7 % 3] + s[7 % -3 + 3] + s[True*2] + s[int(12/4)]\nimport os\nif n == 'acbcd' and n != 'x' and 'cb' in n and not n < 'a':\n    os.system(n)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("acbcd"));
 }
 
 #[test]
@@ -251,17 +255,7 @@ fn ranges_fold_without_being_built() {
     // Indexing, len, membership, truth, bytes() and folds over ranges, including one far too
     // long to build (only its arithmetic is used).
     let src = "import os\ns = 'abcdefghijklmnopqrstuvwxyz'\nr = range(3, 20, 4)\nbig = range(0, 10**15, 7)\nok = len(r) == 5 and r[-1] == 19 and r[1] == 7 and 19 in r and 18 not in r and 10**15 - 1 - (10**15 - 1) % 7 in big and 10**15 - 2 not in big and len(big) == 142857142857143 and not range(5, 1) and 'a' not in r\nif ok:\n    os.system(str(ok) + ''.join(s[i] for i in r) + bytes(range(97, 100)).decode() + ''.join(chr(c) for c in range(120, 90, -10)) + ''.join(chr(c) for c in list(range(65, 75))[::3]))\n";
-    let f = analyze(
-        src.as_bytes(),
-        FileRole::Module,
-        &flows(),
-        &Options::default(),
-    );
-    let arg = f.facts.iter().find_map(|x| match &x.kind {
-        FactKind::Call(c) if c.callee == "os.system" => c.arg_strings.first().cloned(),
-        _ => None,
-    });
-    assert_eq!(arg.as_deref(), Some("TruedhlptabcxndADGJ"));
+    assert_eq!(system_arg(src).as_deref(), Some("TruedhlptabcxndADGJ"));
 }
 
 #[test]
