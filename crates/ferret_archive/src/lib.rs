@@ -538,11 +538,11 @@ impl io::Write for BoundedSink {
     }
 }
 
-/// Reads one member's content through `reader`, enforcing per-member, package and ratio limits
-/// on the bytes actually produced. Returns the content when it is to be kept.
 /// How much of a member is read between two checks of the limits.
 const CHUNK: u64 = 64 * 1024;
 
+/// Reads one member's content through `reader`, enforcing per-member, package and ratio limits
+/// on the bytes actually produced. Returns the content when it is to be kept.
 pub(crate) fn read_member_content(
     reader: &mut dyn Read,
     path: &str,

@@ -3,7 +3,7 @@
 //! still carries its flow tags.
 
 use crate::fxhash::FxHashMap as HashMap;
-use crate::value::{range_ints, range_len, truncate, Val, V};
+use crate::value::{range_ints, range_item, range_len, truncate, Val, V};
 use crate::{
     flow, ArgFact, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet,
     Options, Origin, Payload, SourceIssue, Step, When,
@@ -1392,8 +1392,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 None => Val::unknown(),
             },
             (&V::Range(start, stop, step), _) => match idx.as_int() {
-                Some(i) => range_ints(start, stop, step)
-                    .nth(norm_index(i, range_len(start, stop, step)))
+                Some(i) => range_item(start, stop, step, i)
                     .map_or_else(Val::unknown, |x| Val::new(V::Int(x))),
                 None => Val::unknown(),
             },
@@ -2737,14 +2736,14 @@ impl<'a, 'f> Walker<'a, 'f> {
         Flow::Next
     }
 
-    /// A loop over a known sequence whose body only assigns names (`for c in KEY: out +=
-    /// chr(ord(c) ^ 7)`) is run again silently after the walk (which emitted its facts): the
-    /// names it assigns, their values before the loop, and the items.
     /// The most items a fold can still go through: each costs at least one folding step.
     fn fold_items_max(&self) -> usize {
         usize::try_from(self.budget.fold_steps).map_or(MAX_ITEMS, |steps| steps.min(MAX_ITEMS))
     }
 
+    /// A loop over a known sequence whose body only assigns names (`for c in KEY: out +=
+    /// chr(ord(c) ^ 7)`) is run again silently after the walk (which emitted its facts): the
+    /// names it assigns, their values before the loop, and the items.
     fn loop_plan(&self, f: &'a ast::StmtFor, it: &Val<'a>) -> Option<LoopPlan<'a>> {
         let mut names = Vec::new();
         if f.is_async || !f.orelse.is_empty() || !assigns_only(&f.body, &mut names) {

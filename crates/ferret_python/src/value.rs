@@ -215,6 +215,21 @@ pub(crate) fn range_ints(start: i64, stop: i64, step: i64) -> impl Iterator<Item
     (0..n).map(move |i| (i128::from(start) + i as i128 * i128::from(step)) as i64)
 }
 
+/// `range(start, stop, step)[index]` (negative counts from the end), computed, not
+/// iterated: `range(10**15)[-1]` is one multiplication.
+pub(crate) fn range_item(start: i64, stop: i64, step: i64, index: i64) -> Option<i64> {
+    let len = i128::try_from(range_len(start, stop, step)).ok()?;
+    let i = if index < 0 {
+        len + i128::from(index)
+    } else {
+        i128::from(index)
+    };
+    if !(0..len).contains(&i) {
+        return None;
+    }
+    i64::try_from(i128::from(start) + i * i128::from(step)).ok()
+}
+
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();

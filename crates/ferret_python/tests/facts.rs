@@ -254,7 +254,7 @@ fn folds_python_arithmetic_and_comparisons() {
 fn ranges_fold_without_being_built() {
     // Indexing, len, membership, truth, bytes() and folds over ranges, including one far too
     // long to build (only its arithmetic is used).
-    let src = "import os\ns = 'abcdefghijklmnopqrstuvwxyz'\nr = range(3, 20, 4)\nbig = range(0, 10**15, 7)\nok = len(r) == 5 and r[-1] == 19 and r[1] == 7 and 19 in r and 18 not in r and 10**15 - 1 - (10**15 - 1) % 7 in big and 10**15 - 2 not in big and len(big) == 142857142857143 and not range(5, 1) and 'a' not in r\nif ok:\n    os.system(str(ok) + ''.join(s[i] for i in r) + bytes(range(97, 100)).decode() + ''.join(chr(c) for c in range(120, 90, -10)) + ''.join(chr(c) for c in list(range(65, 75))[::3]))\n";
+    let src = "import os\ns = 'abcdefghijklmnopqrstuvwxyz'\nr = range(3, 20, 4)\nbig = range(0, 10**15, 7)\nok = len(r) == 5 and r[-1] == 19 and r[1] == 7 and 19 in r and 18 not in r and 10**15 - 1 - (10**15 - 1) % 7 in big and 10**15 - 2 not in big and len(big) == 142857142857143 and big[-1] == 10**15 - 1 - (10**15 - 1) % 7 and big[-142857142857143] == 0 and not range(5, 1) and 'a' not in r\nif ok:\n    os.system(str(ok) + ''.join(s[i] for i in r) + bytes(range(97, 100)).decode() + ''.join(chr(c) for c in range(120, 90, -10)) + ''.join(chr(c) for c in list(range(65, 75))[::3]))\n";
     assert_eq!(system_arg(src).as_deref(), Some("TruedhlptabcxndADGJ"));
 }
 

@@ -99,7 +99,7 @@ pub struct StringRegex {
 #[derive(Debug, Default)]
 pub struct StringPrefilter {
     sources: Vec<String>,
-    /// Built once warmed up (~5 ms): a process that scans one small package never pays.
+    /// Built once warmed up (~25 ms): a process that scans one small package never pays.
     built: OnceLock<Literals>,
     /// Questions answered before the literals were built.
     asked: std::sync::atomic::AtomicUsize,
