@@ -4,6 +4,7 @@
 
 use crate::support::{bzip2, engine, gzip, measured, tar, zip};
 use ferret_report::{PackageReport, Verdict};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::Duration;
 
@@ -746,6 +747,52 @@ fn duplicate_zip_member_hiding_a_payload_is_scanned() {
         "d-1.0.tar.gz",
     );
     assert_eq!(r.verdict, Verdict::Malicious, "{:?}", rules_fired(&r));
+}
+
+#[test]
+fn identical_copies_are_each_reported_and_near_copies_each_analysed() {
+    // One source tree per Python version: the copies are analysed once, and each copy's
+    // findings carry its own path.
+    let files = vec![
+        ("d-1.0/py3.9/d/__init__.py".to_string(), PAYLOAD.to_vec()),
+        ("d-1.0/py3.12/d/__init__.py".to_string(), PAYLOAD.to_vec()),
+    ];
+    let r = scan("tar, identical copies", &gzip(&tar(&files)), "d-1.0.tar.gz");
+    let flagged: BTreeSet<&str> = r.findings.iter().map(|f| f.file.as_str()).collect();
+    for (path, _) in &files {
+        assert!(flagged.contains(path.as_str()), "{path}: {flagged:?}");
+    }
+    assert_eq!(r.stats.python_files, 2);
+    // Same length, same first and last 256 bytes, different middle: grouping looks at a
+    // sample of the bytes first, but only a full compare may join two files.
+    let pad = format!("# {}\n", "x".repeat(300));
+    let middle_bad = String::from_utf8(PAYLOAD.to_vec()).unwrap();
+    let middle_good = format!("VERSION = '{}'\n", "1".repeat(middle_bad.len() - 13));
+    assert_eq!(middle_good.len(), middle_bad.len());
+    let good = format!("{pad}{middle_good}{pad}");
+    let bad = format!("{pad}{middle_bad}{pad}");
+    for (what, first, second) in [("good first", &good, &bad), ("bad first", &bad, &good)] {
+        let files = vec![
+            ("d-1.0/a/__init__.py".to_string(), first.as_bytes().to_vec()),
+            (
+                "d-1.0/b/__init__.py".to_string(),
+                second.as_bytes().to_vec(),
+            ),
+        ];
+        let r = scan(what, &gzip(&tar(&files)), "d-1.0.tar.gz");
+        let bad_path = if first == &bad {
+            &files[0].0
+        } else {
+            &files[1].0
+        };
+        let flagged: BTreeSet<&str> = r
+            .findings
+            .iter()
+            .map(|f| f.file.as_str())
+            .filter(|f| f.ends_with(".py"))
+            .collect();
+        assert_eq!(flagged, BTreeSet::from([bad_path.as_str()]), "{what}");
+    }
 }
 
 #[test]

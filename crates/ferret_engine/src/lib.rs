@@ -74,6 +74,7 @@ struct FileResult {
 
 /// What one analysed file contributes. Facts are matched and dropped as soon as a file is
 /// analysed, so memory holds one file's facts per thread, not a whole package's.
+#[derive(Clone)]
 struct FileOutcome {
     findings: Vec<Finding>,
     unanalysed: Vec<String>,
@@ -209,15 +210,20 @@ impl Engine {
             })
             .collect();
         let timed_out = std::sync::atomic::AtomicBool::new(false);
-        let analyse = |i: usize, role: FileRole, entries: &[String]| -> FileResult {
-            let m = &archive.members[i];
+        // Analyses the first member of a group of byte-identical ones and matches the facts
+        // under each member's own path: path-scoped rules still see every copy.
+        let analyse = |group: &[usize], role: FileRole, entries: &[String]| -> Vec<FileResult> {
             if Instant::now() > deadline {
                 timed_out.store(true, std::sync::atomic::Ordering::Relaxed);
-                return FileResult {
-                    path: m.path.clone(),
-                    outcome: None,
-                };
+                return group
+                    .iter()
+                    .map(|&i| FileResult {
+                        path: archive.members[i].path.clone(),
+                        outcome: None,
+                    })
+                    .collect();
             }
+            let m = &archive.members[group[0]];
             let data = m.data.as_deref().unwrap_or_default();
             let entered;
             let opts = if entries.is_empty() {
@@ -231,7 +237,7 @@ impl Engine {
             };
             let facts = ferret_python::analyze(data, role, flows, opts);
             let outcome = FileOutcome {
-                findings: self.match_file(&m.path, &facts),
+                findings: Vec::new(),
                 unanalysed: facts
                     .issues
                     .iter()
@@ -252,10 +258,22 @@ impl Engine {
                     Vec::new()
                 },
             };
-            FileResult {
-                path: m.path.clone(),
-                outcome: Some(outcome),
-            }
+            let result = |i: usize, outcome: FileOutcome| {
+                let path = &archive.members[i].path;
+                FileResult {
+                    path: path.clone(),
+                    outcome: Some(FileOutcome {
+                        findings: self.match_file(path, &facts),
+                        ..outcome
+                    }),
+                }
+            };
+            let mut results: Vec<FileResult> = group[1..]
+                .iter()
+                .map(|&i| result(i, outcome.clone()))
+                .collect();
+            results.insert(0, result(group[0], outcome));
+            results
         };
         // Install scripts first: the package's own functions they call at install time are
         // install-time code in the modules that define them.
@@ -263,9 +281,10 @@ impl Engine {
             .iter()
             .copied()
             .partition(|(_, role)| *role == FileRole::SetupScript);
-        let mut results: Vec<FileResult> = setup
+        let no_entries = vec![Vec::new(); setup.len()];
+        let mut results: Vec<FileResult> = identical_groups(&archive, &setup, &no_entries)
             .par_iter()
-            .map(|&(i, role)| analyse(i, role, &[]))
+            .flat_map_iter(|(group, role, e)| analyse(group, *role, e))
             .collect();
         let targets: Vec<&InstallTarget> = results
             .iter()
@@ -277,10 +296,9 @@ impl Engine {
             .map(|&(i, _)| entries_of(pkg.relative(&archive.members[i].path), &targets))
             .collect();
         results.extend(
-            modules
+            identical_groups(&archive, &modules, &entries)
                 .par_iter()
-                .zip(&entries)
-                .map(|(&(i, role), e)| analyse(i, role, e))
+                .flat_map_iter(|(group, role, e)| analyse(group, *role, e))
                 .collect::<Vec<_>>(),
         );
 
@@ -311,9 +329,10 @@ impl Engine {
             .collect();
         // Only text CPython could run: a README that merely mentions code is not code.
         let parses = |r: &FileResult| r.outcome.as_ref().is_some_and(|o| !o.syntax_error);
-        let extra_results: Vec<FileResult> = extra
+        let no_entries = vec![Vec::new(); extra.len()];
+        let extra_results: Vec<FileResult> = identical_groups(&archive, &extra, &no_entries)
             .par_iter()
-            .map(|&(i, role)| analyse(i, role, &[]))
+            .flat_map_iter(|(group, role, e)| analyse(group, *role, e))
             .filter(parses)
             .collect();
         results.extend(extra_results);
@@ -344,11 +363,10 @@ impl Engine {
 
         // Members as files, and the archive's own issues.
         for m in &archive.members {
-            let text = m.data.as_deref().and_then(|d| std::str::from_utf8(d).ok());
             let info = FileInfo {
                 path: &m.path,
                 magic: m.magic.map(|x| x.as_str()),
-                text,
+                data: m.data.as_deref(),
             };
             findings.extend(self.match_fact(&FactRef::File(info), None));
             if let Some(reason) = &m.skipped {
@@ -878,6 +896,46 @@ fn setup_kwargs(facts: &Facts) -> Vec<(String, String)> {
         (Some(kwargs), None) => kwargs.clone(),
         _ => Vec::new(),
     }
+}
+
+/// Code members (`items`, each with its install entries) grouped by identical bytes, role and
+/// entries, in first-seen order: sdists that ship one source tree per Python version, and
+/// vendored copies, are analysed once per distinct file. Bytes are compared in full, so a
+/// crafted hash collision cannot hide a file behind another.
+fn identical_groups<'e>(
+    archive: &Archive,
+    items: &[(usize, FileRole)],
+    entries: &'e [Vec<String>],
+) -> Vec<(Vec<usize>, FileRole, &'e [String])> {
+    let data = |i: usize| archive.members[i].data.as_deref().unwrap_or_default();
+    // Length and a sample of the bytes pick the candidates; the full compare decides.
+    let key = |d: &[u8]| {
+        let head = &d[..d.len().min(256)];
+        let tail = &d[d.len().saturating_sub(256)..];
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hasher::write(&mut h, head);
+        std::hash::Hasher::write(&mut h, tail);
+        (d.len(), std::hash::Hasher::finish(&h))
+    };
+    let mut groups: Vec<(Vec<usize>, FileRole, &'e [String])> = Vec::new();
+    let mut by_key: std::collections::HashMap<(usize, u64), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (&(i, role), e) in items.iter().zip(entries) {
+        let d = data(i);
+        let candidates = by_key.entry(key(d)).or_default();
+        let same = candidates.iter().copied().find(|&g| {
+            let (members, r, ge) = &groups[g];
+            *r == role && *ge == e.as_slice() && data(members[0]) == d
+        });
+        match same {
+            Some(g) => groups[g].0.push(i),
+            None => {
+                candidates.push(groups.len());
+                groups.push((vec![i], role, e.as_slice()));
+            }
+        }
+    }
+    groups
 }
 
 /// Base names of files that code runs: named in a string inside exec/eval/compile, runpy,

@@ -323,6 +323,12 @@ pub(crate) const BUILTINS: &[&str] = &[
     "object",
 ];
 
+thread_local! {
+    /// `builtins.<name>` for each of [`BUILTINS`], in the same order.
+    static BUILTIN_NAMES: Vec<Rc<str>> =
+        BUILTINS.iter().map(|b| Rc::from(format!("builtins.{b}"))).collect();
+}
+
 /// `str()` of a builtin, as CPython prints it: obfuscators slice these texts for letters
 /// (`oct.__str__()[-3]` is `c`).
 fn builtin_text(q: &str) -> Option<String> {
@@ -666,8 +672,9 @@ impl<'a, 'f> Walker<'a, 'f> {
         if name == "__builtins__" {
             return Val::name("builtins");
         }
-        if BUILTINS.contains(&name) {
-            return Val::name(&format!("builtins.{name}"));
+        if let Some(i) = BUILTINS.iter().position(|b| *b == name) {
+            // Shared texts: decoding loops look `chr` and `ord` up once per character.
+            return Val::new(V::Name(BUILTIN_NAMES.with(|names| names[i].clone())));
         }
         if let Some(m) = self.star_imports.last() {
             return Val::name(&format!("{m}.{name}"));
@@ -681,7 +688,13 @@ impl<'a, 'f> Walker<'a, 'f> {
 
     fn bind_name(&mut self, name: &str, v: Val<'a>) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(name.to_string(), v);
+            // Loops rebind the same names: reuse the key rather than allocate it again.
+            match scope.get_mut(name) {
+                Some(slot) => *slot = v,
+                None => {
+                    scope.insert(name.to_string(), v);
+                }
+            }
         }
     }
 

@@ -9,8 +9,9 @@ use ferret_report::When;
 pub struct FileInfo<'a> {
     pub path: &'a str,
     pub magic: Option<&'a str>,
-    /// Text content, when the member was read and is text.
-    pub text: Option<&'a str>,
+    /// Content, when the member was read. `text` conditions see it only when it is UTF-8,
+    /// checked when one asks (most members meet no `text` condition).
+    pub data: Option<&'a [u8]>,
 }
 
 /// One fact, of any kind, as rules see it.
@@ -153,7 +154,9 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
             _ => false,
         },
         Cond::Text(re) => match fact {
-            FactRef::File(info) => info.text.is_some_and(|t| re.is_match(t.as_bytes())),
+            FactRef::File(info) => info
+                .data
+                .is_some_and(|d| std::str::from_utf8(d).is_ok() && re.is_match(d)),
             _ => false,
         },
         Cond::Issue(codes) => match fact {
