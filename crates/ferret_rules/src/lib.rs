@@ -96,26 +96,12 @@ pub struct StringRegex {
 /// pass over a string fact: most strings hold none, and a regex whose literals are absent
 /// cannot match, so it is not run. (A million string facts times forty regexes cost more in
 /// per-search overhead than in scanning.) Regexes without usable literals always run.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct StringPrefilter {
     sources: Vec<String>,
-    /// Built once warmed up (~25 ms): a process that scans one small package never pays.
+    /// Built on the first question (~4 ms here): cheaper, even for one small package, than
+    /// compiling the regexes that the literals rule out.
     built: OnceLock<Literals>,
-    /// Questions answered before the literals were built.
-    asked: std::sync::atomic::AtomicUsize,
-}
-
-/// How many questions go straight to the regexes before the literals are worth building.
-const PREFILTER_WARMUP: usize = 20_000;
-
-impl Clone for StringPrefilter {
-    fn clone(&self) -> Self {
-        Self {
-            sources: self.sources.clone(),
-            built: self.built.clone(),
-            asked: std::sync::atomic::AtomicUsize::new(0),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -132,6 +118,40 @@ struct Literals {
 /// Which string regexes may match one string fact, worked out on first need.
 pub type StringHits = std::cell::OnceCell<Vec<u64>>;
 
+/// `(?i)` makes each letter a class of its two cases, and literal extraction multiplies them
+/// out (`(?i)webhook` alone is 128 literals): folding each such class back to its lowercase
+/// letter first loses nothing, as literals are lowercased and searched case-insensitively.
+fn fold_case_pairs(h: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    match h.into_kind() {
+        HirKind::Class(Class::Bytes(c)) => match c.ranges() {
+            [upper, lower]
+                if upper.start() == upper.end()
+                    && lower.start() == lower.end()
+                    && upper.start().is_ascii_uppercase()
+                    && lower.start() == upper.start().to_ascii_lowercase() =>
+            {
+                Hir::literal([lower.start()])
+            }
+            _ => Hir::class(Class::Bytes(c)),
+        },
+        HirKind::Class(c) => Hir::class(c),
+        HirKind::Concat(hs) => Hir::concat(hs.into_iter().map(fold_case_pairs).collect()),
+        HirKind::Alternation(hs) => Hir::alternation(hs.into_iter().map(fold_case_pairs).collect()),
+        HirKind::Repetition(mut r) => {
+            r.sub = Box::new(fold_case_pairs(*r.sub));
+            Hir::repetition(r)
+        }
+        HirKind::Capture(mut c) => {
+            c.sub = Box::new(fold_case_pairs(*c.sub));
+            Hir::capture(c)
+        }
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Look(l) => Hir::look(l),
+    }
+}
+
 impl StringPrefilter {
     fn build(&self) -> Literals {
         use regex_syntax::hir::literal::{ExtractKind, Extractor};
@@ -147,11 +167,17 @@ impl StringPrefilter {
             else {
                 continue;
             };
+            let hir = fold_case_pairs(hir);
             // Every match starts with one of the prefixes and ends with one of the suffixes:
             // either set will do when it is finite and no literal in it is so short that it
             // would be everywhere.
             let usable = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
-                let seq = Extractor::new().kind(kind).limit_total(4096).extract(&hir);
+                // Eight bytes tell enough apart; longer ones only multiply the literals.
+                let seq = Extractor::new()
+                    .kind(kind)
+                    .limit_total(4096)
+                    .limit_literal_len(8)
+                    .extract(&hir);
                 let found = seq.literals()?;
                 (!found.is_empty() && found.iter().all(|x| x.as_bytes().len() >= 3)).then(|| {
                     found
@@ -189,16 +215,7 @@ impl StringPrefilter {
     /// Whether regex `id` can match `haystack`: false only when none of the literals that
     /// start its matches occurs in it. `hits` keeps the one search's answer for every regex.
     pub fn may_match(&self, id: u32, haystack: &[u8], hits: &StringHits) -> bool {
-        let built = match self.built.get() {
-            Some(built) => built,
-            None => {
-                use std::sync::atomic::Ordering::Relaxed;
-                if self.asked.fetch_add(1, Relaxed) < PREFILTER_WARMUP {
-                    return true;
-                }
-                self.built.get_or_init(|| self.build())
-            }
-        };
+        let built = self.built.get_or_init(|| self.build());
         if !built.filtered.get(id as usize).copied().unwrap_or(false) {
             return true;
         }
@@ -574,6 +591,7 @@ mod tests {
             r"(?s)\S.{4,}",
             r"evil\d+\.exe",
             r"[a-z]+_token$",
+            r"(?i)discord(app)?\.com/api/webhooks",
         ];
         let pre = StringPrefilter {
             sources: sources.iter().map(|s| (*s).to_string()).collect(),
@@ -582,7 +600,9 @@ mod tests {
         let built = pre.built.get_or_init(|| pre.build());
         // The last regex's literals are found at its end (suffix), the others' at the start;
         // `\S.{4,}` has none that would help, so it always runs.
-        assert_eq!(built.filtered, [true, true, false, true, true]);
+        assert_eq!(built.filtered, [true, true, false, true, true, true]);
+        // One lowercase literal per spelling (`discord.` and `discorda`, cut at eight bytes).
+        assert_eq!(built.owner.iter().filter(|&&o| o == 5).count(), 2);
         let haystacks = [
             "https://HOOKS.Slack.com/services/T000/B000/xyz",
             "/home/me/.ZSHRC",
@@ -592,6 +612,9 @@ mod tests {
             "nothing to see",
             "",
             "hooks.slack.co",
+            "https://DiscordApp.COM/api/webhooks/1",
+            "https://discord.com/API/WEBHOOKS/1",
+            "discorx.com/api/webhooks",
         ];
         let mut skipped = 0;
         for h in haystacks {
