@@ -330,12 +330,13 @@ fn sigkill_at_random_points_then_resume_equals_an_uninterrupted_run() {
     let mut seed = std::process::id() as u64 | 1;
     let mut kills = 0;
     let mut partials = Vec::new();
-    for _ in 0..6 {
+    for _ in 0..8 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        // One thread and small batches: a full run takes about a second, so kills land inside.
-        let wait = 30 + seed % 250;
+        // One thread and small batches: a full run takes about half a second here (each run
+        // resumes the last), so kills within 120 ms land inside the first runs.
+        let wait = 20 + seed % 100;
         let mut child = bin()
             .args([
                 "mirror",

@@ -16,7 +16,7 @@ pub use rule_test::{test_rules, RuleTestOutcome};
 use ferret_archive::{Archive, Issue, Limits, MemberKind};
 use ferret_python::{FactKind, Facts, FileRole, LineIndex};
 use ferret_report::{escape_for_display, Decoded, Finding, NotAnalysed, PackageReport, Stats};
-use ferret_rules::{Body, FactRef, FileInfo, Rule, RuleSet, Within};
+use ferret_rules::{Body, FactKinds, FactRef, FileInfo, Rule, RuleSet, Within};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
@@ -97,7 +97,8 @@ enum InstallTarget {
 }
 
 impl Engine {
-    pub fn new(rules: RuleSet, options: Options) -> Self {
+    pub fn new(rules: RuleSet, mut options: Options) -> Self {
+        options.python.call_filter = call_filter(&rules);
         let mut by_kind: [Vec<usize>; 5] = Default::default();
         for (i, r) in rules.rules.iter().enumerate() {
             for (bit, list) in by_kind.iter_mut().enumerate() {
@@ -898,6 +899,24 @@ fn setup_kwargs(facts: &Facts) -> Vec<(String, String)> {
     }
 }
 
+/// The callees whose call facts a rule could match: the union of every call rule's required
+/// callees; None (every call) when some call rule requires none.
+fn call_filter(rules: &RuleSet) -> Option<std::sync::Arc<ferret_python::CallFilter>> {
+    let mut ids = BTreeSet::new();
+    for r in rules
+        .rules
+        .iter()
+        .filter(|r| r.fact_kinds.has(FactKinds::CALL))
+    {
+        ids.extend(r.required_calls.as_ref()?);
+    }
+    let globs = ids
+        .into_iter()
+        .map(|&i| rules.call_globs[i as usize].clone())
+        .collect();
+    Some(std::sync::Arc::new(ferret_python::CallFilter::new(globs)))
+}
+
 /// Code members (`items`, each with its install entries) grouped by identical bytes, role and
 /// entries, in first-seen order: sdists that ship one source tree per Python version, and
 /// vendored copies, are analysed once per distinct file. Bytes are compared in full, so a
@@ -1021,5 +1040,76 @@ mod install_entry_tests {
         assert_eq!(entries_of("pkg/tool/__main__.py", &targets), ["<main>"]);
         assert!(entries_of("pkg/other.py", &targets).is_empty());
         assert!(entries_of("README.txt", &targets).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod call_filter_tests {
+    use super::call_filter;
+    use ferret_python::{FactKind, FileRole, Options};
+    use ferret_rules::RuleSet;
+
+    const RULE: &str = r#"
+id = "x-rule"
+name = "X"
+kind = "threat"
+category = "test"
+severity = "high"
+confidence = "medium"
+summary = "s"
+[docs]
+what = "w"
+why = "y"
+example = "exec(1)"
+[match]
+call = "builtins.exec"
+arg-flow = ["decoded"]
+"#;
+
+    fn set_of(src: &str) -> RuleSet {
+        let mut set = RuleSet::default();
+        set.rules
+            .push(ferret_rules::load_str(src, "x-rule.toml", Some("x-rule")).unwrap());
+        set.finalize();
+        set
+    }
+
+    fn callees(set: &RuleSet, role: FileRole, src: &str) -> Vec<String> {
+        let opts = Options {
+            call_filter: call_filter(set),
+            ..Options::default()
+        };
+        ferret_python::analyze(src.as_bytes(), role, &set.flows, &opts)
+            .facts
+            .into_iter()
+            .filter_map(|f| match f.kind {
+                FactKind::Call(c) => Some(c.callee),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn call_facts_are_built_only_where_something_reads_them() {
+        let src = "print(1)\nexec(input())\n";
+        let set = set_of(RULE);
+        assert_eq!(callees(&set, FileRole::Module, src), ["builtins.exec"]);
+        // Install scripts keep every call: what they run at install is read from them.
+        assert_eq!(
+            callees(&set, FileRole::SetupScript, src),
+            ["builtins.print", "builtins.input", "builtins.exec"]
+        );
+        // A call rule that names no callee could match any call: no filter.
+        let any_call = set_of(&RULE.replace("call = \"builtins.exec\"\n", ""));
+        assert!(call_filter(&any_call).is_none());
+        assert_eq!(
+            callees(&any_call, FileRole::Module, src),
+            ["builtins.print", "builtins.input", "builtins.exec"]
+        );
+        // The shipped rules all name their callees.
+        let builtin = ferret_rules::load_builtin().unwrap();
+        let filter = call_filter(&builtin).expect("a filter for the built-in rules");
+        assert!(filter.wants("os.system") && filter.wants("requests.post"));
+        assert!(!filter.wants("builtins.print"));
     }
 }

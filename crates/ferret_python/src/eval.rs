@@ -133,6 +133,7 @@ pub(crate) fn analyze_source(
             exec_payload: None,
             callee_flows: HashMap::default(),
             name_flow_cache: HashMap::default(),
+            call_wanted: HashMap::default(),
             local_calls: Vec::new(),
             inline_limit_hit: false,
             eval_exprs: &eval_exprs,
@@ -232,6 +233,8 @@ struct Walker<'a, 'f> {
     /// Flow tags a callee's result gets from `flow.toml`, computed once per callee.
     callee_flows: HashMap<String, FlowSet>,
     name_flow_cache: HashMap<String, FlowSet>,
+    /// Callee → whether its calls need a fact ([`Walker::wants_call_fact`]).
+    call_wanted: HashMap<String, bool>,
     /// Calls of local functions: (calling function or None at top level, called name).
     local_calls: Vec<(Option<String>, String)>,
     /// Set when applying a user function hit the inlining depth (a decoder calling itself).
@@ -495,6 +498,24 @@ impl<'a, 'f> Walker<'a, 'f> {
     fn pop_frame(&mut self) {
         self.frames.pop();
         self.ctx_cache = None;
+    }
+
+    /// Whether a call's fact is read by anything: install scripts' calls all are (what they
+    /// run at install), a call that carries a payload is, and others when a rule could
+    /// match the callee.
+    fn wants_call_fact(&mut self, callee: &str, payload: Option<u32>) -> bool {
+        let Some(filter) = &self.opts.call_filter else {
+            return true;
+        };
+        if self.role == FileRole::SetupScript || payload.is_some() || self.nested.is_some() {
+            return true;
+        }
+        if let Some(&wanted) = self.call_wanted.get(callee) {
+            return wanted;
+        }
+        let wanted = filter.wants(callee);
+        self.call_wanted.insert(callee.to_string(), wanted);
+        wanted
     }
 
     fn fact(&mut self, kind: FactKind, range: TextRange, payload: Option<u32>) {
@@ -1763,7 +1784,8 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
         }
 
-        if self.emit {
+        let payload = args.first().and_then(|a| a.payload_idx()).or(exec_payload);
+        if self.emit && self.wants_call_fact(&callee, payload) {
             let mut arg_strings = Vec::new();
             let mut room = 64;
             for v in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
@@ -1784,7 +1806,6 @@ impl<'a, 'f> Walker<'a, 'f> {
                     name.map(|n| (n.to_string(), text))
                 })
                 .collect();
-            let payload = args.first().and_then(|a| a.payload_idx()).or(exec_payload);
             // Decoded code is not in the file's text: its arguments have no source range.
             let (base, located) = (self.base, self.nested.is_none());
             let arg_fact = |keyword: Option<&str>, e: &Expr, v: &Val<'a>| ArgFact {
