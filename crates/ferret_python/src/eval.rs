@@ -134,6 +134,7 @@ pub(crate) fn analyze_source(
             callee_flows: HashMap::default(),
             name_flow_cache: HashMap::default(),
             call_wanted: HashMap::default(),
+            key_buf: String::new(),
             local_calls: Vec::new(),
             inline_limit_hit: false,
             eval_exprs: &eval_exprs,
@@ -235,6 +236,8 @@ struct Walker<'a, 'f> {
     name_flow_cache: HashMap<String, FlowSet>,
     /// Callee → whether its calls need a fact ([`Walker::wants_call_fact`]).
     call_wanted: HashMap<String, bool>,
+    /// Reused to build attribute-chain keys ([`Walker::bound_dotted`]).
+    key_buf: String,
     /// Calls of local functions: (calling function or None at top level, called name).
     local_calls: Vec<(Option<String>, String)>,
     /// Set when applying a user function hit the inlining depth (a decoder calling itself).
@@ -707,6 +710,33 @@ impl<'a, 'f> Walker<'a, 'f> {
         self.scopes.iter().any(|s| s.contains_key(name))
     }
 
+    /// The value bound to an attribute chain (`self.key = ...` binds `self.key`), if any.
+    /// The key is built in a reused buffer: chains are everywhere, bindings of them rare.
+    fn bound_dotted(&mut self, e: &Expr) -> Option<Val<'a>> {
+        let mut key = std::mem::take(&mut self.key_buf);
+        key.clear();
+        let found = if dotted_into(e, &mut key) {
+            self.scopes
+                .iter()
+                .rev()
+                .find_map(|s| s.get(key.as_str()))
+                .cloned()
+        } else {
+            None
+        };
+        self.key_buf = key;
+        found
+    }
+
+    fn is_dotted_bound(&mut self, e: &Expr) -> bool {
+        let mut key = std::mem::take(&mut self.key_buf);
+        key.clear();
+        let bound =
+            dotted_into(e, &mut key) && self.scopes.iter().any(|s| s.contains_key(key.as_str()));
+        self.key_buf = key;
+        bound
+    }
+
     fn bind_name(&mut self, name: &str, v: Val<'a>) {
         if let Some(scope) = self.scopes.last_mut() {
             // Loops rebind the same names: reuse the key rather than allocate it again.
@@ -1097,10 +1127,8 @@ impl<'a, 'f> Walker<'a, 'f> {
                 v
             }
             Expr::Attribute(a) => {
-                if let Some(key) = dotted(e) {
-                    if let Some(v) = self.scopes.iter().rev().find_map(|s| s.get(&key)) {
-                        return v.clone();
-                    }
+                if let Some(v) = self.bound_dotted(e) {
+                    return v;
                 }
                 let base = self.eval(&a.value);
                 self.attribute(&base, a.attr.as_str(), false)
@@ -1656,10 +1684,7 @@ impl<'a, 'f> Walker<'a, 'f> {
     #[allow(clippy::too_many_lines)]
     fn call(&mut self, c: &'a ExprCall) -> Val<'a> {
         let (fval, recv, method) = match &*c.func {
-            Expr::Attribute(a)
-                if dotted(&c.func)
-                    .is_none_or(|k| !self.scopes.iter().any(|s| s.contains_key(&k))) =>
-            {
+            Expr::Attribute(a) if !self.is_dotted_bound(&c.func) => {
                 let base = self.eval(&a.value);
                 let f = self.attribute(&base, a.attr.as_str(), false);
                 (f, Some(base), Some(a.attr.as_str()))
@@ -3331,6 +3356,25 @@ fn folded(v: V<'_>) -> Val<'_> {
 }
 
 /// `a.b.c` for a chain of names and attributes, used as a variable key for `self.x = ...`.
+/// Appends `a.b.c` for a chain of attributes on a name; false for anything else.
+fn dotted_into(e: &Expr, out: &mut String) -> bool {
+    match e {
+        Expr::Name(n) => {
+            out.push_str(n.id.as_str());
+            true
+        }
+        Expr::Attribute(a) => {
+            if !dotted_into(&a.value, out) {
+                return false;
+            }
+            out.push('.');
+            out.push_str(a.attr.as_str());
+            true
+        }
+        _ => false,
+    }
+}
+
 fn dotted(e: &Expr) -> Option<String> {
     match e {
         Expr::Name(n) => Some(n.id.to_string()),
