@@ -135,6 +135,7 @@ pub(crate) fn analyze_source(
             name_flow_cache: HashMap::default(),
             call_wanted: HashMap::default(),
             key_buf: String::new(),
+            spare_scopes: Vec::new(),
             local_calls: Vec::new(),
             inline_limit_hit: false,
             eval_exprs: &eval_exprs,
@@ -238,6 +239,8 @@ struct Walker<'a, 'f> {
     call_wanted: HashMap<String, bool>,
     /// Reused to build attribute-chain keys ([`Walker::bound_dotted`]).
     key_buf: String,
+    /// Emptied scope tables kept for reuse ([`Walker::push_scope`]).
+    spare_scopes: Vec<HashMap<String, Val<'a>>>,
     /// Calls of local functions: (calling function or None at top level, called name).
     local_calls: Vec<(Option<String>, String)>,
     /// Set when applying a user function hit the inlining depth (a decoder calling itself).
@@ -737,6 +740,23 @@ impl<'a, 'f> Walker<'a, 'f> {
         bound
     }
 
+    /// A new innermost scope, reusing the table of one popped before: inlined calls and
+    /// comprehensions in folding loops push and pop a scope per item.
+    fn push_scope(&mut self) {
+        let scope = self.spare_scopes.pop().unwrap_or_default();
+        self.scopes.push(scope);
+    }
+
+    fn pop_scope(&mut self) {
+        if let Some(mut scope) = self.scopes.pop() {
+            // Small tables only: clearing costs their capacity at every reuse.
+            if scope.capacity() <= 64 && self.spare_scopes.len() < 8 {
+                scope.clear();
+                self.spare_scopes.push(scope);
+            }
+        }
+    }
+
     fn bind_name(&mut self, name: &str, v: Val<'a>) {
         if let Some(scope) = self.scopes.last_mut() {
             // Loops rebind the same names: reuse the key rather than allocate it again.
@@ -852,10 +872,10 @@ impl<'a, 'f> Walker<'a, 'f> {
                     _ => f.name.to_string(),
                 };
                 self.push_frame(Frame::Function { name });
-                self.scopes.push(HashMap::default());
+                self.push_scope();
                 self.bind_params(&f.parameters);
                 self.stmts(&f.body);
-                self.scopes.pop();
+                self.pop_scope();
                 self.pop_frame();
             }
             Stmt::ClassDef(c) => {
@@ -880,9 +900,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                     bases,
                     command,
                 });
-                self.scopes.push(HashMap::default());
+                self.push_scope();
                 self.stmts(&c.body);
-                self.scopes.pop();
+                self.pop_scope();
                 self.pop_frame();
                 self.bind_name(c.name.as_str(), Val::name(&format!("<local>.{}", c.name)));
             }
@@ -1121,7 +1141,9 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::FString(f) => self.fstring(f),
             Expr::Name(n) => {
                 let mut v = self.lookup(n.id.as_str());
-                if let Some(q) = v.qualified().map(str::to_string) {
+                if let V::Name(q) = &v.v {
+                    // The shared text, not a copy: every name read passes here.
+                    let q = q.clone();
                     v.flows |= self.name_flows(&q);
                 }
                 v
@@ -1213,12 +1235,12 @@ impl<'a, 'f> Walker<'a, 'f> {
                 self.push_frame(Frame::Function {
                     name: "<lambda>".into(),
                 });
-                self.scopes.push(HashMap::default());
+                self.push_scope();
                 if let Some(p) = &l.parameters {
                     self.bind_params(p);
                 }
                 self.eval(&l.body);
-                self.scopes.pop();
+                self.pop_scope();
                 self.pop_frame();
                 Val::new(V::Lambda(l))
             }
@@ -1260,7 +1282,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::SetComp(c) => self.comprehension(&c.elt, &c.generators),
             Expr::Generator(c) => self.comprehension(&c.elt, &c.generators),
             Expr::DictComp(c) => {
-                self.scopes.push(HashMap::default());
+                self.push_scope();
                 for g in &c.generators {
                     let it = self.eval(&g.iter);
                     self.bind(&g.target, Val::unknown().with_flows(it.deep_flows()));
@@ -1270,7 +1292,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 let k = c.key.as_ref().map_or(0, |k| self.eval(k).flows);
                 let v = self.eval(&c.value);
-                self.scopes.pop();
+                self.pop_scope();
                 Val::unknown().with_flows(k | v.flows)
             }
             Expr::Await(a) => self.eval(&a.value),
@@ -1372,7 +1394,8 @@ impl<'a, 'f> Walker<'a, 'f> {
         };
         v.dynamic = base.dynamic || dynamic;
         v.flows = base.flows;
-        if let Some(q) = v.qualified().map(str::to_string) {
+        if let V::Name(q) = &v.v {
+            let q = q.clone();
             v.flows |= self.name_flows(&q);
         }
         v
@@ -1607,7 +1630,7 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn comprehension(&mut self, elt: &'a Expr, gens: &'a [ast::Comprehension]) -> Val<'a> {
-        self.scopes.push(HashMap::default());
+        self.push_scope();
         // First, walk once for facts, with targets unknown.
         let mut iter_vals = Vec::new();
         for g in gens {
@@ -1675,7 +1698,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
             }
         }
-        self.scopes.pop();
+        self.pop_scope();
         result
     }
 
@@ -1917,11 +1940,16 @@ impl<'a, 'f> Walker<'a, 'f> {
         };
         result.from = inherited.or_else(|| Some(callee.as_str().into()));
         self.track_files(&callee, method, recv.as_ref(), c, &mut result, arg_flows);
-        let flows_cfg = self.flows;
-        result.flows |= *self
-            .callee_flows
-            .entry(callee.clone())
-            .or_insert_with(|| flows_cfg.call_flows(&callee));
+        // Looked up before inserting: `entry` would copy the callee at every call.
+        let call_flows = match self.callee_flows.get(callee.as_str()) {
+            Some(&f) => f,
+            None => {
+                let f = self.flows.call_flows(&callee);
+                self.callee_flows.insert(callee.clone(), f);
+                f
+            }
+        };
+        result.flows |= call_flows;
         if let Some(set) = &self.flows.secret_paths {
             let mut strings = Vec::new();
             let mut room = 16;
@@ -2646,18 +2674,17 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         self.inline_depth += 1;
         let emit = std::mem::replace(&mut self.emit, false);
-        let mut scope = HashMap::default();
+        self.push_scope();
         if let Some(p) = &l.parameters {
             for (i, param) in p.posonlyargs.iter().chain(&p.args).enumerate() {
-                scope.insert(
-                    param.parameter.name.to_string(),
+                self.bind_name(
+                    param.parameter.name.as_str(),
                     args.get(i).cloned().unwrap_or_else(Val::unknown),
                 );
             }
         }
-        self.scopes.push(scope);
         let v = self.eval(&l.body);
-        self.scopes.pop();
+        self.pop_scope();
         self.emit = emit;
         self.inline_depth -= 1;
         v
@@ -2674,7 +2701,7 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         self.inline_depth += 1;
         let emit = std::mem::replace(&mut self.emit, false);
-        let mut scope = HashMap::default();
+        self.push_scope();
         for (i, param) in d
             .parameters
             .posonlyargs
@@ -2682,17 +2709,16 @@ impl<'a, 'f> Walker<'a, 'f> {
             .chain(&d.parameters.args)
             .enumerate()
         {
-            scope.insert(
-                param.parameter.name.to_string(),
+            self.bind_name(
+                param.parameter.name.as_str(),
                 args.get(i).cloned().unwrap_or_else(Val::unknown),
             );
         }
-        self.scopes.push(scope);
         let result = match self.inline_body(&d.body) {
             Flow::Return(v) => v,
             Flow::Next | Flow::Stop => Val::unknown(),
         };
-        self.scopes.pop();
+        self.pop_scope();
         self.emit = emit;
         self.inline_depth -= 1;
         result
