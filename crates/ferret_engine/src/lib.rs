@@ -503,13 +503,25 @@ impl Engine {
                 context_call_bits,
                 string_hits: (kind == 1).then_some((&self.rules.string_prefilter, &string_hits)),
             };
-            let rules = match &info {
-                Some(info) => {
+            let rules = match (&info, &fact.kind) {
+                (Some(info), _) => {
                     candidates.clear();
                     candidates.extend(info.rules.iter().filter(|&&ri| call_rule_applies[ri]));
                     &candidates
                 }
-                None => &applicable[kind],
+                // A string meets only the rules whose regexes its literals leave possible.
+                (None, FactKind::Str { value, .. }) => {
+                    candidates.clear();
+                    candidates.extend(applicable[kind].iter().filter(|&&ri| {
+                        self.rules.rules[ri].may_match_string(
+                            &self.rules.string_prefilter,
+                            value.as_bytes(),
+                            &string_hits,
+                        )
+                    }));
+                    &candidates
+                }
+                (None, _) => &applicable[kind],
             };
             for &ri in rules {
                 let rule = &self.rules.rules[ri];

@@ -345,6 +345,9 @@ pub struct Rule {
     /// [`RuleSet::finalize`]; empty: no call can match); lets the engine skip the rule for
     /// most calls without evaluating it.
     pub required_calls: Option<Vec<u32>>,
+    /// The same for string facts: `string` regex ids one of which a string must be able to
+    /// match (as far as [`StringPrefilter`] can tell), or None.
+    pub required_strings: Option<Vec<u32>>,
 }
 
 /// A bit set of fact kinds a condition can match.
@@ -482,12 +485,54 @@ impl RuleSet {
                 _ => None,
             }
         }
+        /// What a string fact must satisfy for `c` to hold, as `required` for calls: one of
+        /// these `string` regexes (`Some(ids)`; empty: no string fact can), or unknown.
+        fn required_strings(c: &Cond) -> Option<Vec<u32>> {
+            match c {
+                Cond::String(sr) => Some(vec![sr.id]),
+                // Conditions on a call, an import or a file never hold on a string fact.
+                Cond::Call(_)
+                | Cond::ArgString(_)
+                | Cond::ArgFlow(_)
+                | Cond::Kwarg(_)
+                | Cond::Dynamic(_)
+                | Cond::Pattern(_)
+                | Cond::Import(_)
+                | Cond::File(_)
+                | Cond::Magic(_)
+                | Cond::Text(_)
+                | Cond::Issue(_) => Some(Vec::new()),
+                Cond::All(cs) => {
+                    let reqs: Vec<Option<Vec<u32>>> = cs.iter().map(required_strings).collect();
+                    if reqs.iter().any(|r| r.as_ref().is_some_and(Vec::is_empty)) {
+                        return Some(Vec::new());
+                    }
+                    reqs.into_iter().flatten().next()
+                }
+                Cond::Any(cs) => {
+                    let mut ids = Vec::new();
+                    for r in cs.iter().map(required_strings) {
+                        ids.extend(r?);
+                    }
+                    Some(ids)
+                }
+                // Origins and contexts hold on string facts whatever the text; a negation
+                // can hold on anything.
+                Cond::Not(_)
+                | Cond::Origin(_)
+                | Cond::When(_)
+                | Cond::InsideCall(_)
+                | Cond::InsideFunction(_)
+                | Cond::InsideClassBase(_) => None,
+            }
+        }
         let mut table = Vec::new();
         let mut strings = Vec::new();
         for r in &mut self.rules {
             if let Body::Match(c) = &mut r.body {
                 walk(c, &mut table, &mut strings);
                 r.required_calls = required(c);
+                r.required_strings = required_strings(c);
             }
         }
         self.call_index = GlobIndex::new(&table);
@@ -549,6 +594,19 @@ impl Rule {
             .is_none_or(|ids| matcher::any_bit(bits, ids))
     }
 
+    /// Whether a string fact with this text can match, as far as the literals of the rule's
+    /// required `string` regexes tell (false only when the rule surely does not match).
+    pub fn may_match_string(
+        &self,
+        prefilter: &StringPrefilter,
+        text: &[u8],
+        hits: &StringHits,
+    ) -> bool {
+        self.required_strings
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|&id| prefilter.may_match(id, text, hits)))
+    }
+
     /// [`Rule::matches`] for a fact of a file already known to pass [`Rule::applies_to`].
     pub fn matches_in_file(&self, fact: &FactRef<'_>) -> bool {
         let Body::Match(cond) = &self.body else {
@@ -580,7 +638,50 @@ impl Rule {
 
 #[cfg(test)]
 mod tests {
-    use super::{StringHits, StringPrefilter};
+    use super::{RuleSet, StringHits, StringPrefilter};
+
+    /// Which `string` regexes a string fact must be able to match, per rule: none known when
+    /// another way to hold exists (an origin alone, a negation).
+    #[test]
+    fn required_strings_are_only_what_every_match_needs() {
+        let rule = |id: &str, body: &str| {
+            let src = format!(
+                "id = \"{id}\"\nname = \"X\"\nkind = \"threat\"\ncategory = \"test\"\n\
+                 severity = \"high\"\nconfidence = \"medium\"\nsummary = \"s\"\n\
+                 [docs]\nwhat = \"w\"\nwhy = \"y\"\nexample = \"x\"\n{body}"
+            );
+            crate::load::load_str(&src, &format!("{id}.toml"), Some(id)).unwrap()
+        };
+        let mut set = RuleSet {
+            rules: vec![
+                rule("a", "[match]\norigin = [\"folded\"]\nstring = 'abc'\n"),
+                rule(
+                    "b",
+                    "[[match.any]]\nstring = 'def'\n[[match.any]]\norigin = [\"decoded\"]\n",
+                ),
+                rule(
+                    "c",
+                    "[[match.any]]\nstring = 'def'\n[[match.any]]\nstring = 'ghi'\n",
+                ),
+                rule(
+                    "d",
+                    "[match]\norigin = [\"folded\"]\nnot = { string = 'abc' }\n",
+                ),
+                rule("e", "[match]\ncall = \"os.system\"\n"),
+            ],
+            ..RuleSet::default()
+        };
+        set.finalize();
+        let req: Vec<Option<Vec<u32>>> = set
+            .rules
+            .iter()
+            .map(|r| r.required_strings.clone())
+            .collect();
+        assert_eq!(
+            req,
+            [Some(vec![0]), None, Some(vec![1, 2]), None, Some(vec![])]
+        );
+    }
 
     /// The prefilter may only say "cannot match" when the regex indeed does not match.
     #[test]

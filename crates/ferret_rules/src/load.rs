@@ -637,6 +637,7 @@ fn load_str_checked(
         origin: file.to_string(),
         fact_kinds,
         required_calls: None,
+        required_strings: None,
     })
 }
 
@@ -749,6 +750,7 @@ pub fn load_yara_str(src: &str, file: &str) -> Result<Vec<Rule>, RuleError> {
             origin: file.to_string(),
             fact_kinds: FactKinds(0),
             required_calls: None,
+            required_strings: None,
         });
     }
     Ok(out)
