@@ -453,9 +453,31 @@ impl RuleSet {
                 _ => {}
             }
         }
-        /// What a call fact must satisfy for `c` to hold: no call can (`Some(empty)`), a callee
-        /// among these glob ids (`Some(ids)`), or nothing known (`None`).
-        fn required(c: &Cond) -> Option<Vec<u32>> {
+        /// What a fact must satisfy for `c` to hold: one of some ids (`Some(ids)`; empty: no
+        /// fact of the kind can), or nothing known (`None`). `leaf` says it for a condition
+        /// that is not `all`/`any`.
+        fn required(c: &Cond, leaf: fn(&Cond) -> Option<Vec<u32>>) -> Option<Vec<u32>> {
+            match c {
+                Cond::All(cs) => {
+                    let reqs: Vec<Option<Vec<u32>>> =
+                        cs.iter().map(|c| required(c, leaf)).collect();
+                    if reqs.iter().any(|r| r.as_ref().is_some_and(Vec::is_empty)) {
+                        return Some(Vec::new());
+                    }
+                    reqs.into_iter().flatten().next()
+                }
+                Cond::Any(cs) => {
+                    let mut ids = Vec::new();
+                    for c in cs {
+                        ids.extend(required(c, leaf)?);
+                    }
+                    Some(ids)
+                }
+                _ => leaf(c),
+            }
+        }
+        /// For a call fact: a callee among these glob ids.
+        fn call_leaf(c: &Cond) -> Option<Vec<u32>> {
             match c {
                 Cond::Call(cg) => Some(cg.ids.clone()),
                 Cond::String(_)
@@ -465,29 +487,11 @@ impl RuleSet {
                 | Cond::Magic(_)
                 | Cond::Text(_)
                 | Cond::Issue(_) => Some(Vec::new()),
-                Cond::All(cs) => {
-                    let reqs: Vec<Option<Vec<u32>>> = cs.iter().map(required).collect();
-                    if reqs.iter().any(|r| r.as_ref().is_some_and(Vec::is_empty)) {
-                        return Some(Vec::new());
-                    }
-                    reqs.into_iter().flatten().next()
-                }
-                Cond::Any(cs) => {
-                    let mut ids = Vec::new();
-                    for r in cs.iter().map(required) {
-                        match r {
-                            None => return None,
-                            Some(v) => ids.extend(v),
-                        }
-                    }
-                    Some(ids)
-                }
                 _ => None,
             }
         }
-        /// What a string fact must satisfy for `c` to hold, as `required` for calls: one of
-        /// these `string` regexes (`Some(ids)`; empty: no string fact can), or unknown.
-        fn required_strings(c: &Cond) -> Option<Vec<u32>> {
+        /// For a string fact: one of these `string` regexes.
+        fn string_leaf(c: &Cond) -> Option<Vec<u32>> {
             match c {
                 Cond::String(sr) => Some(vec![sr.id]),
                 // Conditions on a call, an import or a file never hold on a string fact.
@@ -502,28 +506,9 @@ impl RuleSet {
                 | Cond::Magic(_)
                 | Cond::Text(_)
                 | Cond::Issue(_) => Some(Vec::new()),
-                Cond::All(cs) => {
-                    let reqs: Vec<Option<Vec<u32>>> = cs.iter().map(required_strings).collect();
-                    if reqs.iter().any(|r| r.as_ref().is_some_and(Vec::is_empty)) {
-                        return Some(Vec::new());
-                    }
-                    reqs.into_iter().flatten().next()
-                }
-                Cond::Any(cs) => {
-                    let mut ids = Vec::new();
-                    for r in cs.iter().map(required_strings) {
-                        ids.extend(r?);
-                    }
-                    Some(ids)
-                }
                 // Origins and contexts hold on string facts whatever the text; a negation
                 // can hold on anything.
-                Cond::Not(_)
-                | Cond::Origin(_)
-                | Cond::When(_)
-                | Cond::InsideCall(_)
-                | Cond::InsideFunction(_)
-                | Cond::InsideClassBase(_) => None,
+                _ => None,
             }
         }
         let mut table = Vec::new();
@@ -531,8 +516,8 @@ impl RuleSet {
         for r in &mut self.rules {
             if let Body::Match(c) = &mut r.body {
                 walk(c, &mut table, &mut strings);
-                r.required_calls = required(c);
-                r.required_strings = required_strings(c);
+                r.required_calls = required(c, call_leaf);
+                r.required_strings = required(c, string_leaf);
             }
         }
         self.call_index = GlobIndex::new(&table);
