@@ -208,7 +208,7 @@ enum Frame {
         bases: Vec<String>,
         command: bool,
     },
-    Call(String),
+    Call(Rc<str>),
 }
 
 struct Walker<'a, 'f> {
@@ -233,7 +233,7 @@ struct Walker<'a, 'f> {
     /// Payload scanned by the exec/eval call being applied, for that call's fact.
     exec_payload: Option<u32>,
     /// Flow tags a callee's result gets from `flow.toml`, computed once per callee.
-    callee_flows: HashMap<String, FlowSet>,
+    callee_flows: HashMap<Rc<str>, FlowSet>,
     name_flow_cache: HashMap<String, FlowSet>,
     /// Callee → whether its calls need a fact ([`Walker::wants_call_fact`]).
     call_wanted: HashMap<String, bool>,
@@ -477,7 +477,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             match f {
                 Frame::Function { name } => ctx.function = Some(name.clone()),
                 Frame::Class { bases, .. } => ctx.class_bases.clone_from(bases),
-                Frame::Call(c) => ctx.calls.push(c.clone()),
+                Frame::Call(c) => ctx.calls.push(c.to_string()),
             }
         }
         // Contexts repeat locally (the same function, the same call): look back a little only.
@@ -1732,18 +1732,19 @@ impl<'a, 'f> Walker<'a, 'f> {
                 self.local_calls.push((caller, t));
             }
         }
-        let callee = match &fval.v {
-            V::Name(q) => q.to_string(),
-            V::Def(d) => format!("<local>.{}", d.name),
-            V::Lambda(_) => "<lambda>".to_string(),
-            V::Instance(q) => format!("{q}.__call__"),
+        // Shared, not copied: the name is kept by the frame and by the result's `from`.
+        let callee: Rc<str> = match &fval.v {
+            V::Name(q) => q.clone(),
+            V::Def(d) => format!("<local>.{}", d.name).into(),
+            V::Lambda(_) => "<lambda>".into(),
+            V::Instance(q) => format!("{q}.__call__").into(),
             // A name defined nowhere in the file (`__pyarmor__(...)`, injected by a loader or a
             // star import) is known by its name alone.
             _ if method.is_none() => match &*c.func {
-                Expr::Name(n) if !self.is_bound(n.id.as_str()) => n.id.to_string(),
-                _ => "?".to_string(),
+                Expr::Name(n) if !self.is_bound(n.id.as_str()) => n.id.as_str().into(),
+                _ => "?".into(),
             },
-            _ => method.map_or_else(|| "?".to_string(), |m| format!("?.{m}")),
+            _ => method.map_or_else(|| "?".into(), |m| format!("?.{m}").into()),
         };
         self.push_frame(Frame::Call(callee.clone()));
         // Whether unfolding hit the inlining bound is a question about this call's arguments:
@@ -1903,7 +1904,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 });
             }
             let fact = CallFact {
-                callee: callee.clone(),
+                callee: callee.to_string(),
                 dynamic: fval.dynamic,
                 arg_strings,
                 // The data a call sends is in its arguments; the receiver's history (a client
@@ -1926,22 +1927,22 @@ impl<'a, 'f> Walker<'a, 'f> {
             )
         );
         let converts = matches!(
-            callee.as_str(),
+            &*callee,
             "builtins.str" | "builtins.bytes" | "builtins.bytearray"
         );
         let inherited = if passes_through {
             recv.as_ref().and_then(|r| r.from.clone())
         } else if converts {
             args.first().and_then(|a| a.from.clone())
-        } else if callee.starts_with("<local>") || callee == "<lambda>" {
+        } else if callee.starts_with("<local>") || &*callee == "<lambda>" {
             result.from.clone()
         } else {
             None
         };
-        result.from = inherited.or_else(|| Some(callee.as_str().into()));
+        result.from = inherited.or_else(|| Some(callee.clone()));
         self.track_files(&callee, method, recv.as_ref(), c, &mut result, arg_flows);
         // Looked up before inserting: `entry` would copy the callee at every call.
-        let call_flows = match self.callee_flows.get(callee.as_str()) {
+        let call_flows = match self.callee_flows.get(&*callee) {
             Some(&f) => f,
             None => {
                 let f = self.flows.call_flows(&callee);
@@ -1950,7 +1951,18 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
         };
         result.flows |= call_flows;
-        if let Some(set) = &self.flows.secret_paths {
+        // The text handed to eval/exec/compile is code, not a path: what it reads is found
+        // when the code itself is folded.
+        let takes_code = matches!(
+            &*callee,
+            "builtins.eval" | "builtins.exec" | "builtins.compile"
+        );
+        if let Some(set) = self
+            .flows
+            .secret_paths
+            .as_ref()
+            .filter(|_| !takes_code && texts_may_reach(&args, self.flows.secret_min_len()))
+        {
             let mut strings = Vec::new();
             let mut room = 16;
             for v in &args {
@@ -2938,15 +2950,15 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// Folding only: no facts (the string was scanned as code by `exec_sink`).
     fn fold_eval(&mut self, a: &Val<'a>) -> Option<Val<'a>> {
         let text = match &a.v {
-            V::Str(s) => s.to_string(),
-            V::Bytes(b) => std::str::from_utf8(b).ok()?.to_string(),
+            V::Str(s) => &**s,
+            V::Bytes(b) => std::str::from_utf8(b).ok()?,
             _ => return None,
         };
         if self.inline_depth >= MAX_INLINE {
             self.inline_limit_hit = true;
             return None;
         }
-        let expr = self.const_expr(&text)?;
+        let expr = self.const_expr(text)?;
         self.inline_depth += 1;
         let emit = std::mem::replace(&mut self.emit, false);
         let mut v = self.eval(expr);
@@ -3373,6 +3385,41 @@ fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<&'a str>) -> bool {
         }
         _ => false,
     })
+}
+
+/// Whether the texts `collect_strings` takes from `args` (at most 16), or them joined by `/`,
+/// can be `min_len` bytes long: an upper bound, counted without building them (bytes may
+/// grow threefold when made text).
+fn texts_may_reach(args: &[Val<'_>], min_len: usize) -> bool {
+    fn add(v: &Val<'_>, room: &mut usize, total: &mut usize) {
+        if *room == 0 {
+            return;
+        }
+        match &v.v {
+            V::Str(s) => {
+                *room -= 1;
+                *total += s.len().min(4096) + 1;
+            }
+            V::Bytes(b) => {
+                *room -= 1;
+                *total += 3 * b.len().min(4096) + 1;
+            }
+            V::List(items) => items.iter().for_each(|i| add(i, room, total)),
+            V::Dict(items) => items.iter().for_each(|(k, v)| {
+                add(k, room, total);
+                add(v, room, total);
+            }),
+            _ => {}
+        }
+    }
+    let (mut room, mut total) = (16, 0);
+    for a in args {
+        add(a, &mut room, &mut total);
+        if total >= min_len {
+            return true;
+        }
+    }
+    false
 }
 
 fn folded(v: V<'_>) -> Val<'_> {

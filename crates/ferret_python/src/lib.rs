@@ -62,6 +62,8 @@ pub struct FlowConfig {
     pub secret_paths: Option<regex::RegexSet>,
     /// `calls` indexed by first segment, built on first use.
     pub call_index: std::sync::OnceLock<GlobIndex>,
+    /// The shortest text any of `secret_paths` can match, computed on first use.
+    pub secret_min_len: std::sync::OnceLock<usize>,
 }
 
 impl FlowConfig {
@@ -74,6 +76,25 @@ impl FlowConfig {
             .candidates(callee)
             .filter(|&i| self.calls[i].0.matches(callee))
             .fold(0, |tags, i| tags | self.calls[i].1)
+    }
+
+    /// No text shorter than this can name a secret path (0 when unknown): most calls'
+    /// arguments are too short to be asked at all.
+    pub fn secret_min_len(&self) -> usize {
+        *self.secret_min_len.get_or_init(|| {
+            self.secret_paths.as_ref().map_or(0, |set| {
+                set.patterns()
+                    .iter()
+                    .map(|p| {
+                        regex_syntax::parse(p)
+                            .ok()
+                            .and_then(|h| h.properties().minimum_len())
+                            .unwrap_or(0)
+                    })
+                    .min()
+                    .unwrap_or(0)
+            })
+        })
     }
 }
 

@@ -91,7 +91,8 @@ impl<'a> Val<'a> {
     /// Text of a str, or bytes as latin-1-ish lossy text.
     pub fn as_text(&self) -> Option<String> {
         match &self.v {
-            V::Str(s) => Some(s.to_string()),
+            // `String::from`, not `to_string`: this is hot and formatting machinery is slow.
+            V::Str(s) => Some(String::from(&**s)),
             V::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
             _ => None,
         }

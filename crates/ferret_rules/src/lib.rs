@@ -412,6 +412,7 @@ impl RuleSet {
                     .flat_map(|s| s.patterns().to_vec()),
             );
             self.flows.secret_paths = regex::RegexSet::new(patterns).ok();
+            self.flows.secret_min_len = std::sync::OnceLock::new();
         }
         self.version = format!("{}+{}", self.version, other.version);
         self.finalize();
