@@ -39,6 +39,8 @@ const MAX_ITEMS: usize = 200_000;
 const MAX_INLINE: u32 = 8;
 /// Distinct constant strings per file that `eval()` may fold as expressions (`eval("eval")`).
 const MAX_EVAL_EXPRS: usize = 256;
+/// Bytes of `eval` texts kept as keys of the parsed-expression cache, per file.
+const MAX_EVAL_CACHE_BYTES: usize = 16 << 20;
 
 impl Budget {
     pub fn new(opts: &Options, deadline: Instant) -> Self {
@@ -140,6 +142,7 @@ pub(crate) fn analyze_source(
             inline_limit_hit: false,
             eval_exprs: &eval_exprs,
             eval_cache: HashMap::default(),
+            eval_cache_bytes: 0,
             eval_next: 0,
             chars_cache: Vec::new(),
         };
@@ -245,9 +248,12 @@ struct Walker<'a, 'f> {
     local_calls: Vec<(Option<String>, String)>,
     /// Set when applying a user function hit the inlining depth (a decoder calling itself).
     inline_limit_hit: bool,
-    /// Parsed constant expressions for `eval("...")`, by hash of their text.
+    /// Parsed constant expressions for `eval("...")`.
     eval_exprs: &'a [OnceCell<Parsed<ast::ModExpression>>],
-    eval_cache: HashMap<u64, Option<&'a Expr>>,
+    /// By the whole text, not a hash of it: a crafted collision must not swap one folded
+    /// expression for another.
+    eval_cache: HashMap<Box<str>, Option<&'a Expr>>,
+    eval_cache_bytes: usize,
     eval_next: usize,
     /// The strings indexed last and their characters (`None`: ASCII, indexed by byte). A few
     /// entries, because XOR loops index the data and the key in turn.
@@ -333,9 +339,10 @@ pub(crate) const BUILTINS: &[&str] = &[
 ];
 
 thread_local! {
-    /// `builtins.<name>` for each of [`BUILTINS`], in the same order.
-    static BUILTIN_NAMES: Vec<Rc<str>> =
-        BUILTINS.iter().map(|b| Rc::from(format!("builtins.{b}"))).collect();
+    /// `builtins.<name>` for each of [`BUILTINS`], by name: every unbound name is asked here
+    /// (a scan of the list was a tenth of a decoding loop's lookups).
+    static BUILTIN_NAMES: HashMap<&'static str, Rc<str>> =
+        BUILTINS.iter().map(|b| (*b, Rc::from(format!("builtins.{b}")))).collect();
 }
 
 /// `str()` of a builtin, as CPython prints it: obfuscators slice these texts for letters
@@ -699,9 +706,9 @@ impl<'a, 'f> Walker<'a, 'f> {
         if name == "__builtins__" {
             return Val::name("builtins");
         }
-        if let Some(i) = BUILTINS.iter().position(|b| *b == name) {
-            // Shared texts: decoding loops look `chr` and `ord` up once per character.
-            return Val::new(V::Name(BUILTIN_NAMES.with(|names| names[i].clone())));
+        // Shared texts: decoding loops look `chr` and `ord` up once per character.
+        if let Some(q) = BUILTIN_NAMES.with(|names| names.get(name).cloned()) {
+            return Val::new(V::Name(q));
         }
         if let Some(m) = self.star_imports.last() {
             return Val::name(&format!("{m}.{name}"));
@@ -2978,8 +2985,7 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// The expression a constant string parses to, parsed once per distinct text.
     fn const_expr(&mut self, text: &str) -> Option<&'a Expr> {
         let text = text.trim_matches(|c| c == ' ' || c == '\t');
-        let key = hash_bytes(text.as_bytes());
-        if let Some(e) = self.eval_cache.get(&key) {
+        if let Some(e) = self.eval_cache.get(text) {
             return *e;
         }
         if text.is_empty() || text.len() > self.budget.max_value {
@@ -2997,7 +3003,11 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
             _ => None,
         };
-        self.eval_cache.insert(key, expr);
+        // The keys are copies of texts: bounded, past which a text is parsed again when asked.
+        if self.eval_cache_bytes + text.len() <= MAX_EVAL_CACHE_BYTES {
+            self.eval_cache_bytes += text.len();
+            self.eval_cache.insert(text.into(), expr);
+        }
         expr
     }
 
