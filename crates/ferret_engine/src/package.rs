@@ -187,19 +187,22 @@ impl Package {
         let package = self.name.as_deref().unwrap_or_default();
         let mut entry_points: Vec<(String, EntryPoint)> = Vec::new();
         for m in &archive.members {
+            // By path first: checking every member's bytes for UTF-8 cost more than the rest.
+            let rel = m.path.strip_prefix(&self.root).unwrap_or(&m.path);
+            let parse: fn(&str) -> Vec<EntryPoint> =
+                if rel.ends_with("entry_points.txt") && rel.matches('/').count() <= 2 {
+                    |t| parse_entry_points_ini(t, false)
+                } else if rel == "setup.cfg" {
+                    |t| parse_entry_points_ini(t, true)
+                } else if rel == "pyproject.toml" {
+                    |t| parse_pyproject(t).1
+                } else {
+                    continue;
+                };
             let Some(text) = m.data.as_deref().and_then(|d| std::str::from_utf8(d).ok()) else {
                 continue;
             };
-            let rel = m.path.strip_prefix(&self.root).unwrap_or(&m.path);
-            let eps = if rel.ends_with("entry_points.txt") && rel.matches('/').count() <= 2 {
-                parse_entry_points_ini(text, false)
-            } else if rel == "setup.cfg" {
-                parse_entry_points_ini(text, true)
-            } else if rel == "pyproject.toml" {
-                parse_pyproject(text).1
-            } else {
-                continue;
-            };
+            let eps = parse(text);
             entry_points.extend(eps.into_iter().map(|e| (m.path.clone(), e)));
         }
         if let Some((_, text)) = setup_kwargs.iter().find(|(k, _)| k == "entry_points") {

@@ -1,19 +1,43 @@
 //! Globs over qualified names and paths: `*` matches any run of characters (dots and slashes
 //! included), everything else matches itself. Enough for `requests.*`, `*.pth`, `os.exec*`.
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+use crate::fxhash::FxHashMap;
+
+#[derive(Debug, Clone)]
 pub struct Glob {
     pattern: String,
     parts: Vec<String>,
+    /// A searcher for each part between the first and the last, built once: globs are
+    /// matched against every member path and callee, and building one per match cost more
+    /// than the search.
+    middle: Vec<memchr::memmem::Finder<'static>>,
 }
+
+impl PartialEq for Glob {
+    fn eq(&self, other: &Self) -> bool {
+        self.pattern == other.pattern
+    }
+}
+
+impl Eq for Glob {}
 
 impl Glob {
     pub fn new(pattern: &str) -> Self {
         // `**/` (any directory depth, including none) reads naturally in path globs.
         let normalized = pattern.replace("**/", "*").replace("**", "*");
+        let parts: Vec<String> = normalized.split('*').map(str::to_string).collect();
+        let middle = if parts.len() > 2 {
+            parts[1..parts.len() - 1]
+                .iter()
+                .map(|p| memchr::memmem::Finder::new(p.as_bytes()).into_owned())
+                .collect()
+        } else {
+            Vec::new()
+        };
         Self {
             pattern: pattern.to_string(),
-            parts: normalized.split('*').map(str::to_string).collect(),
+            parts,
+            middle,
         }
     }
 
@@ -26,17 +50,15 @@ impl Glob {
         if parts.len() == 1 {
             return s == parts[0];
         }
-        let (first, last) = (&parts[0], &parts[parts.len() - 1]);
-        if !s.starts_with(first.as_str())
-            || s.len() < first.len() + last.len()
-            || !s.ends_with(last.as_str())
-        {
+        let (first, last) = (parts[0].as_bytes(), parts[parts.len() - 1].as_bytes());
+        let s = s.as_bytes();
+        if s.len() < first.len() + last.len() || !s.starts_with(first) || !s.ends_with(last) {
             return false;
         }
         let mut rest = &s[first.len()..s.len() - last.len()];
-        for mid in &parts[1..parts.len() - 1] {
-            match rest.find(mid.as_str()) {
-                Some(i) => rest = &rest[i + mid.len()..],
+        for finder in &self.middle {
+            match finder.find(rest) {
+                Some(i) => rest = &rest[i + finder.needle().len()..],
                 None => return false,
             }
         }
@@ -52,9 +74,9 @@ impl Glob {
 /// tried only on names containing its longest literal, found for all of them in one pass.
 #[derive(Debug, Clone, Default)]
 pub struct GlobIndex {
-    exact: std::collections::HashMap<String, Vec<u32>>,
-    by_segment: std::collections::HashMap<String, Vec<u32>>,
-    by_last_segment: std::collections::HashMap<String, Vec<u32>>,
+    exact: FxHashMap<String, Vec<u32>>,
+    by_segment: FxHashMap<String, Vec<u32>>,
+    by_last_segment: FxHashMap<String, Vec<u32>>,
     /// The loose globs' longest literals, and the glob each one belongs to.
     loose_literals: Option<(aho_corasick::AhoCorasick, Vec<u32>)>,
     /// Loose globs with no literal at all (`*`): tried on every name.
@@ -116,7 +138,7 @@ impl GlobIndex {
     pub fn candidates<'s>(&'s self, name: &str) -> impl Iterator<Item = usize> + 's {
         let first = name.split('.').next().unwrap_or(name);
         let last = name.rsplit('.').next().unwrap_or(name);
-        let get = |map: &'s std::collections::HashMap<String, Vec<u32>>, key: &str| {
+        let get = |map: &'s FxHashMap<String, Vec<u32>>, key: &str| {
             map.get(key).map_or(&[][..], Vec::as_slice)
         };
         let mut with_literal = Vec::new();
