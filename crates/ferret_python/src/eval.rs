@@ -1324,18 +1324,20 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn name_flows(&mut self, q: &str) -> FlowSet {
-        if self.flows.names.is_empty() {
-            return 0;
+        let scan = |names: &[(crate::Glob, FlowSet)]| {
+            names
+                .iter()
+                .filter(|(g, _)| g.matches(q))
+                .fold(0, |f, (_, t)| f | t)
+        };
+        // A few globs (the built-in rules have two) are asked faster than a cache is.
+        if self.flows.names.len() <= 8 {
+            return scan(&self.flows.names);
         }
         if let Some(f) = self.name_flow_cache.get(q) {
             return *f;
         }
-        let f = self
-            .flows
-            .names
-            .iter()
-            .filter(|(g, _)| g.matches(q))
-            .fold(0, |f, (_, t)| f | t);
+        let f = scan(&self.flows.names);
         self.name_flow_cache.insert(q.to_string(), f);
         f
     }

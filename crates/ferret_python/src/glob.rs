@@ -52,7 +52,16 @@ impl Glob {
         }
         let (first, last) = (parts[0].as_bytes(), parts[parts.len() - 1].as_bytes());
         let s = s.as_bytes();
-        if s.len() < first.len() + last.len() || !s.starts_with(first) || !s.ends_with(last) {
+        if s.len() < first.len() + last.len() {
+            return false;
+        }
+        // One byte at each end first: most names and paths a glob meets differ there, and a
+        // full compare is a library call.
+        if first.first().is_some_and(|b| *b != s[0])
+            || last.last().is_some_and(|b| *b != s[s.len() - 1])
+            || !s.starts_with(first)
+            || !s.ends_with(last)
+        {
             return false;
         }
         let mut rest = &s[first.len()..s.len() - last.len()];
