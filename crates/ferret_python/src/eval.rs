@@ -14,6 +14,7 @@ use ruff_python_ast::{
 };
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -223,7 +224,7 @@ struct Walker<'a, 'f> {
     budget: &'f mut Budget,
     out: &'f mut Facts,
     nested: Option<Nested>,
-    scopes: Vec<HashMap<String, Val<'a>>>,
+    scopes: Vec<HashMap<Cow<'a, str>, Val<'a>>>,
     frames: Vec<Frame>,
     ctx_cache: Option<u32>,
     emit: bool,
@@ -243,7 +244,7 @@ struct Walker<'a, 'f> {
     /// Reused to build attribute-chain keys ([`Walker::bound_dotted`]).
     key_buf: String,
     /// Emptied scope tables kept for reuse ([`Walker::push_scope`]).
-    spare_scopes: Vec<HashMap<String, Val<'a>>>,
+    spare_scopes: Vec<HashMap<Cow<'a, str>, Val<'a>>>,
     /// Calls of local functions: (calling function or None at top level, called name).
     local_calls: Vec<(Option<String>, String)>,
     /// Set when applying a user function hit the inlining depth (a decoder calling itself).
@@ -479,28 +480,49 @@ impl<'a, 'f> Walker<'a, 'f> {
         if let Some(c) = self.ctx_cache {
             return c;
         }
-        let mut ctx = Context::default();
-        for f in &self.frames {
-            match f {
-                Frame::Function { name } => ctx.function = Some(name.clone()),
-                Frame::Class { bases, .. } => ctx.class_bases.clone_from(bases),
-                Frame::Call(c) => ctx.calls.push(c.to_string()),
-            }
-        }
-        // Contexts repeat locally (the same function, the same call): look back a little only.
+        // Contexts repeat locally (the same function, the same call): look back a little only,
+        // comparing with the frames before building (and allocating) a new one.
         let len = self.out.contexts.len();
         let id = match self.out.contexts[len.saturating_sub(8)..]
             .iter()
-            .rposition(|c| *c == ctx)
+            .rposition(|c| self.frames_are(c))
         {
             Some(i) => (len.saturating_sub(8) + i) as u32,
             None => {
+                let mut ctx = Context::default();
+                for f in &self.frames {
+                    match f {
+                        Frame::Function { name } => ctx.function = Some(name.clone()),
+                        Frame::Class { bases, .. } => ctx.class_bases.clone_from(bases),
+                        Frame::Call(c) => ctx.calls.push(c.to_string()),
+                    }
+                }
                 self.out.contexts.push(ctx);
                 len as u32
             }
         };
         self.ctx_cache = Some(id);
         id
+    }
+
+    /// Whether `c` is the context the frames make: the innermost function, the innermost
+    /// class's bases, and every enclosing call in order.
+    fn frames_are(&self, c: &Context) -> bool {
+        let mut function = None;
+        let mut bases: &[String] = &[];
+        let mut calls = c.calls.iter();
+        for f in &self.frames {
+            match f {
+                Frame::Function { name } => function = Some(name.as_str()),
+                Frame::Class { bases: b, .. } => bases = b,
+                Frame::Call(callee) => {
+                    if calls.next().map(String::as_str) != Some(&**callee) {
+                        return false;
+                    }
+                }
+            }
+        }
+        calls.next().is_none() && c.function.as_deref() == function && c.class_bases == bases
     }
 
     fn push_frame(&mut self, f: Frame) {
@@ -764,13 +786,18 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
     }
 
-    fn bind_name(&mut self, name: &str, v: Val<'a>) {
+    /// Binds a name written in the source: the key borrows the tree's text.
+    fn bind_name(&mut self, name: &'a str, v: Val<'a>) {
+        self.bind_key(Cow::Borrowed(name), v);
+    }
+
+    fn bind_key(&mut self, name: Cow<'a, str>, v: Val<'a>) {
         if let Some(scope) = self.scopes.last_mut() {
             // Loops rebind the same names: reuse the key rather than allocate it again.
-            match scope.get_mut(name) {
+            match scope.get_mut(&*name) {
                 Some(slot) => *slot = v,
                 None => {
-                    scope.insert(name.to_string(), v);
+                    scope.insert(name, v);
                 }
             }
         }
@@ -791,7 +818,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::Starred(s) => self.bind(&s.value, Val::unknown().with_flows(v.flows)),
             Expr::Attribute(a) => {
                 if let Some(key) = dotted(target) {
-                    self.bind_name(&key, v);
+                    self.bind_key(Cow::Owned(key), v);
                 } else {
                     self.eval(&a.value);
                 }
@@ -1395,11 +1422,10 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
             V::Def(d) if attr == "__name__" => Val::str(d.name.as_str()),
             V::Name(q) if attr == "__dict__" => Val::new(V::Name(q.clone())),
-            V::Name(q) => Val::name(&format!("{q}.{attr}")),
-            V::Instance(q) => Val::name(&format!("{q}.{attr}")),
+            V::Name(q) | V::Instance(q) => self.dotted_name(q, attr),
             V::Globals if attr == "__builtins__" => Val::name("builtins"),
-            V::Cipher(_) => Val::name(&format!("cryptography.fernet.Fernet.{attr}")),
-            _ => Val::name(&format!("?.{attr}")),
+            V::Cipher(_) => self.dotted_name("cryptography.fernet.Fernet", attr),
+            _ => self.dotted_name("?", attr),
         };
         v.dynamic = base.dynamic || dynamic;
         v.flows = base.flows;
@@ -1408,6 +1434,22 @@ impl<'a, 'f> Walker<'a, 'f> {
             v.flows |= self.name_flows(&q);
         }
         v
+    }
+
+    /// `base.attr` as a name, built in the reused buffer: one allocation, not two.
+    fn dotted_name(&mut self, base: &str, attr: &str) -> Val<'a> {
+        Val::new(V::Name(self.joined(base, attr)))
+    }
+
+    fn joined(&mut self, base: &str, attr: &str) -> Rc<str> {
+        let mut key = std::mem::take(&mut self.key_buf);
+        key.clear();
+        key.push_str(base);
+        key.push('.');
+        key.push_str(attr);
+        let q = Rc::from(key.as_str());
+        self.key_buf = key;
+        q
     }
 
     /// A string's characters, kept for the next index or `len()`: decoding loops index one
@@ -1744,7 +1786,7 @@ impl<'a, 'f> Walker<'a, 'f> {
         // Shared, not copied: the name is kept by the frame and by the result's `from`.
         let callee: Rc<str> = match &fval.v {
             V::Name(q) => q.clone(),
-            V::Def(d) => format!("<local>.{}", d.name).into(),
+            V::Def(d) => self.joined("<local>", d.name.as_str()),
             V::Lambda(_) => "<lambda>".into(),
             V::Instance(q) => format!("{q}.__call__").into(),
             // A name defined nowhere in the file (`__pyarmor__(...)`, injected by a loader or a
@@ -1753,7 +1795,10 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Expr::Name(n) if !self.is_bound(n.id.as_str()) => n.id.as_str().into(),
                 _ => "?".into(),
             },
-            _ => method.map_or_else(|| "?".into(), |m| format!("?.{m}").into()),
+            _ => match method {
+                Some(m) => self.joined("?", m),
+                None => "?".into(),
+            },
         };
         self.push_frame(Frame::Call(callee.clone()));
         // Whether unfolding hit the inlining bound is a question about this call's arguments:
@@ -2020,7 +2065,10 @@ impl<'a, 'f> Walker<'a, 'f> {
         if let Some(v) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(key)) {
             v.flows |= flows;
         } else {
-            self.bind_name(key, Val::unknown().with_flows(flows));
+            self.bind_key(
+                Cow::Owned(key.to_string()),
+                Val::unknown().with_flows(flows),
+            );
         }
     }
 
