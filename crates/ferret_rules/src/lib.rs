@@ -242,7 +242,7 @@ impl StringPrefilter {
 #[derive(Debug)]
 pub struct Regex {
     src: String,
-    compiled: OnceLock<Option<regex::bytes::Regex>>,
+    compiled: OnceLock<Option<regex_automata::meta::Regex>>,
 }
 
 impl Clone for Regex {
@@ -292,9 +292,20 @@ impl Regex {
     pub fn is_match(&self, haystack: &[u8]) -> bool {
         self.compiled
             .get_or_init(|| {
-                regex::bytes::RegexBuilder::new(&self.src)
-                    .unicode(false)
-                    .build()
+                use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax};
+                // Only `is_match` is asked: no capture groups. No literal prefilter either:
+                // extracting one was most of the build time (a small package paid it for
+                // each regex it reached), and the texts asked already passed the rule set's
+                // own literal prefilter. Measured (callgrind) on the 50 benign packages:
+                // fewer instructions in matching than with the prefilter, build included.
+                meta::Builder::new()
+                    .configure(
+                        meta::Config::new()
+                            .auto_prefilter(false)
+                            .which_captures(WhichCaptures::None),
+                    )
+                    .syntax(syntax::Config::new().unicode(false).utf8(false))
+                    .build(&self.src)
                     .ok()
             })
             .as_ref()
