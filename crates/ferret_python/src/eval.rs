@@ -233,7 +233,9 @@ struct Walker<'a, 'f> {
     star_imports: Vec<String>,
     inline_depth: u32,
     layer: u32,
-    seen_payloads: HashSet<u64>,
+    /// Payloads already scanned in this file, by their bytes: a 64-bit hash with fixed keys
+    /// can be made to collide, which would hide a second payload behind a first.
+    seen_payloads: HashSet<Box<[u8]>>,
     /// Payload scanned by the exec/eval call being applied, for that call's fact.
     exec_payload: Option<u32>,
     /// Flow tags a callee's result gets from `flow.toml`, computed once per callee.
@@ -437,13 +439,6 @@ fn codec_step(name: &str) -> Option<Step> {
         "uu" | "uu_codec" => Step::Uu,
         _ => return None,
     })
-}
-
-fn hash_bytes(data: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    data.hash(&mut h);
-    h.finish()
 }
 
 impl<'a, 'f> Walker<'a, 'f> {
@@ -3323,10 +3318,10 @@ impl<'a, 'f> Walker<'a, 'f> {
         if !self.emit {
             return None;
         }
-        let h = hash_bytes(data);
-        if !self.seen_payloads.insert(h) {
+        if self.seen_payloads.contains(data) {
             return None;
         }
+        self.seen_payloads.insert(data.into());
         if self.layer + 1 > self.opts.max_layers {
             let (start, end) = self.abs(range);
             self.out.issues.push(SourceIssue {
