@@ -3446,30 +3446,13 @@ fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<&'a str>) -> bool {
 /// can be `min_len` bytes long: an upper bound, counted without building them (bytes may
 /// grow threefold when made text).
 fn texts_may_reach(args: &[Val<'_>], min_len: usize) -> bool {
-    fn add(v: &Val<'_>, room: &mut usize, total: &mut usize) {
-        if *room == 0 {
-            return;
-        }
-        match &v.v {
-            V::Str(s) => {
-                *room -= 1;
-                *total += s.len().min(4096) + 1;
-            }
-            V::Bytes(b) => {
-                *room -= 1;
-                *total += 3 * b.len().min(4096) + 1;
-            }
-            V::List(items) => items.iter().for_each(|i| add(i, room, total)),
-            V::Dict(items) => items.iter().for_each(|(k, v)| {
-                add(k, room, total);
-                add(v, room, total);
-            }),
-            _ => {}
-        }
-    }
     let (mut room, mut total) = (16, 0);
     for a in args {
-        add(a, &mut room, &mut total);
+        a.for_each_text(&mut room, &mut |v| match v {
+            V::Str(s) => total += s.len().min(4096) + 1,
+            V::Bytes(b) => total += 3 * b.len().min(4096) + 1,
+            _ => {}
+        });
         if total >= min_len {
             return true;
         }

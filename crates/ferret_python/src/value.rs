@@ -151,25 +151,29 @@ impl<'a> Val<'a> {
     }
     /// Folded string texts inside this value (flattening containers), bounded.
     pub fn collect_strings(&self, out: &mut Vec<String>, budget: &mut usize) {
-        if *budget == 0 {
+        self.for_each_text(budget, &mut |v| match v {
+            V::Str(s) => out.push(truncate(s, 4096)),
+            V::Bytes(b) => out.push(truncate(
+                &String::from_utf8_lossy(&b[..b.len().min(4096)]),
+                4096,
+            )),
+            _ => {}
+        });
+    }
+    /// Each str or bytes value inside this value (flattening containers), at most `room`.
+    pub fn for_each_text<F: FnMut(&V<'a>)>(&self, room: &mut usize, f: &mut F) {
+        if *room == 0 {
             return;
         }
         match &self.v {
-            V::Str(s) => {
-                *budget -= 1;
-                out.push(truncate(s, 4096));
+            V::Str(_) | V::Bytes(_) => {
+                *room -= 1;
+                f(&self.v);
             }
-            V::Bytes(b) => {
-                *budget -= 1;
-                out.push(truncate(
-                    &String::from_utf8_lossy(&b[..b.len().min(4096)]),
-                    4096,
-                ));
-            }
-            V::List(items) => items.iter().for_each(|i| i.collect_strings(out, budget)),
+            V::List(items) => items.iter().for_each(|i| i.for_each_text(room, f)),
             V::Dict(items) => items.iter().for_each(|(k, v)| {
-                k.collect_strings(out, budget);
-                v.collect_strings(out, budget);
+                k.for_each_text(room, f);
+                v.for_each_text(room, f);
             }),
             _ => {}
         }
