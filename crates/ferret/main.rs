@@ -380,7 +380,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
         }
     }
     let rules = load_rules(&args.source)?;
-    let engine = Engine::new(rules, args.source.options(&args.bounds)?);
+    let engine = std::sync::Arc::new(Engine::new(rules, args.source.options(&args.bounds)?));
     let inputs = ferret_engine::expand_inputs(&args.paths).context("listing inputs")?;
     let color = match args.color {
         ColorChoice::Always => true,
@@ -396,6 +396,14 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
     let mut kept: Vec<PackageReport> = Vec::new();
     let mut counts = [0usize; 4];
     let window = rayon::current_num_threads() * 32;
+    // What the first package would build on first need is built beside it, on a thread of
+    // its own (a pool worker would hold the scan back until it is done). Not waited for: a
+    // scan that never needs it ends without it.
+    let warm = std::sync::Arc::clone(&engine);
+    std::thread::spawn(move || {
+        warm.warm_up_strings();
+        warm.warm_up_names();
+    });
     in_input_order(
         &inputs,
         window,

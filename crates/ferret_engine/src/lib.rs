@@ -97,6 +97,19 @@ enum InstallTarget {
 }
 
 impl Engine {
+    /// Builds, on the calling thread, what a scan otherwise builds on first need: here the
+    /// string literal searcher. `ferret scan` runs it on a thread of its own beside the first
+    /// file's reading and parsing, which takes it off the start-up a user waits for.
+    pub fn warm_up_strings(&self) {
+        self.rules.string_prefilter.warm_up();
+    }
+
+    /// See [`Engine::warm_up_strings`]: the popular-name list and the flow callee index.
+    pub fn warm_up_names(&self) {
+        ferret_identity::PopularList::builtin();
+        self.rules.flows.call_flows("");
+    }
+
     pub fn new(rules: RuleSet, mut options: Options) -> Self {
         options.python.call_filter = call_filter(&rules);
         let mut by_kind: [Vec<usize>; 5] = Default::default();
@@ -482,13 +495,21 @@ impl Engine {
         // Callee bits of each context's enclosing calls, OR-ed, computed once per context.
         let mut context_bits: Vec<Option<Vec<u64>>> = vec![None; facts.contexts.len()];
         let mut candidates = Vec::new();
+        // Literal-search answers per text of the current fact, reused from fact to fact.
+        let mut string_hits: Vec<ferret_rules::StringHits> = Vec::new();
         for fact in &facts.facts {
             let (info, kind) = match &fact.kind {
                 FactKind::Call(c) => (Some(self.callee_info(&c.callee)), 0),
                 FactKind::Str { .. } => (None, 1),
                 FactKind::Import(_) => (None, 2),
             };
-            let string_hits = ferret_rules::StringHits::new();
+            let texts = match &fact.kind {
+                FactKind::Call(c) => c.arg_strings.len(),
+                FactKind::Str { .. } => 1,
+                FactKind::Import(_) => 0,
+            };
+            string_hits.clear();
+            string_hits.resize_with(texts, ferret_rules::StringHits::new);
             let context_call_bits = context_bits.get_mut(fact.ctx as usize).map(|slot| {
                 slot.get_or_insert_with(|| {
                     self.context_call_bits(&facts.contexts[fact.ctx as usize])
@@ -501,7 +522,7 @@ impl Engine {
                 facts,
                 callee_bits: info.as_ref().map(|i| &*i.bits),
                 context_call_bits,
-                string_hits: (kind == 1).then_some((&self.rules.string_prefilter, &string_hits)),
+                string_hits: Some((&self.rules.string_prefilter, &string_hits)),
             };
             let rules = match (&info, &fact.kind) {
                 (Some(info), _) => {
@@ -516,7 +537,7 @@ impl Engine {
                         self.rules.rules[ri].may_match_string(
                             &self.rules.string_prefilter,
                             value.as_bytes(),
-                            &string_hits,
+                            &string_hits[0],
                         )
                     }));
                     &candidates

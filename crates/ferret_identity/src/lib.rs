@@ -35,6 +35,7 @@ mod metadata;
 mod record;
 mod repo;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
@@ -329,8 +330,9 @@ impl Indexes {
 /// keys, and the index finds every name a fuzzy match could accept.
 #[derive(Default)]
 pub struct PopularList {
-    /// Every name back to back: one allocation instead of one per name.
-    text: String,
+    /// Every name back to back: one allocation instead of one per name (or the shipped file
+    /// itself, whose lines are names already).
+    text: Cow<'static, str>,
     spans: Vec<Span>,
     /// Open-addressing table (linear probing, at most half full) of name indices by name.
     exact: Vec<u32>,
@@ -351,14 +353,52 @@ impl fmt::Debug for PopularList {
 
 static BUILTIN: OnceLock<PopularList> = OnceLock::new();
 
+/// `rules/identity/popular.txt`: generated, normalised, one name per line.
+const SHIPPED_LIST: &str = include_str!("../../../rules/identity/popular.txt");
+
 impl PopularList {
     /// The list and allowlist shipped in `rules/identity/`, built once.
     pub fn builtin() -> &'static PopularList {
         BUILTIN.get_or_init(|| {
-            PopularList::parse(include_str!("../../../rules/identity/popular.txt"))
+            PopularList::parse_shipped(SHIPPED_LIST)
                 .with_allowlist(include_str!("../../../rules/identity/allowlist.txt"))
                 .expect("shipped allowlist parses")
         })
+    }
+
+    /// The shipped list, whose lines are normalised names without repeats (a test checks that
+    /// [`PopularList::parse`] gives the same list): its lines are used in place, so start-up
+    /// pays for one pass over the bytes and the exact-name table, not for normalising and
+    /// copying 15,000 names.
+    fn parse_shipped(text: &'static str) -> PopularList {
+        let offset = |n: usize| u32::try_from(n).expect("popular list under 4 GiB");
+        let mut spans = Vec::with_capacity(text.len() / 8);
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
+            let line = &bytes[start..end];
+            if !line.is_empty() && line[0] != b'#' {
+                // Counted by hand: a memchr call costs more on lines this short.
+                let separators = line.iter().filter(|&&b| b == b'-').count();
+                spans.push(Span {
+                    start: offset(start),
+                    end: offset(end),
+                    letters: offset(line.len() - separators),
+                });
+            }
+            start = end + 1;
+        }
+        let mut list = PopularList {
+            text: Cow::Borrowed(text),
+            exact: vec![EMPTY_SLOT; (2 * spans.len() + 1).next_power_of_two()],
+            spans,
+            ..PopularList::default()
+        };
+        for i in 0..list.spans.len() as u32 {
+            let (slot, _) = list.probe(list.name(i));
+            list.exact[slot] = i;
+        }
+        list
     }
 
     /// Parses one name per line, most popular first; `#` starts a comment line and blank lines
@@ -367,7 +407,7 @@ impl PopularList {
         // Sized once for every line, so nothing grows and the table stays at most half full.
         let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
         let mut list = PopularList {
-            text: String::with_capacity(text.len()),
+            text: Cow::Owned(String::with_capacity(text.len())),
             spans: Vec::with_capacity(lines),
             exact: vec![EMPTY_SLOT; (2 * lines).next_power_of_two()],
             ..PopularList::default()
@@ -386,17 +426,17 @@ impl PopularList {
             let start = list.text.len();
             let letters = match normalized_letters(line.as_bytes()) {
                 Some(letters) => {
-                    list.text.push_str(line);
+                    list.text.to_mut().push_str(line);
                     letters
                 }
                 None => {
-                    normalize_into(&mut list.text, line);
+                    normalize_into(list.text.to_mut(), line);
                     list.text[start..].bytes().filter(|&b| b != b'-').count()
                 }
             };
             let (slot, found) = list.probe(&list.text[start..]);
             if found.is_some() {
-                list.text.truncate(start);
+                list.text.to_mut().truncate(start);
                 continue;
             }
             list.exact[slot] = list.spans.len() as u32;

@@ -17,6 +17,25 @@ fn assert_hit(name: &str, imitates: &str, technique: Technique) {
     assert_eq!(list().rank(imitates), Some(hit.rank));
 }
 
+/// The shipped list is used in place (no normalising, no repeat check): it must be exactly what
+/// the general parser makes of it, name for name, with the same letter counts and look-ups.
+#[test]
+fn shipped_list_used_in_place_equals_parsed() {
+    let shipped = PopularList::parse_shipped(POPULAR);
+    let parsed = PopularList::parse(POPULAR);
+    assert!(shipped.len() > 10_000, "{}", shipped.len());
+    assert_eq!(shipped.len(), parsed.len());
+    for i in 0..parsed.len() as u32 {
+        assert_eq!(shipped.name(i), parsed.name(i));
+        assert_eq!(
+            shipped.spans[i as usize].letters,
+            parsed.spans[i as usize].letters
+        );
+        assert_eq!(shipped.index_of(parsed.name(i)), Some(i));
+    }
+    assert_eq!(shipped.index_of("not-a-popular-name-at-all"), None);
+}
+
 #[test]
 fn normalizes_per_pep_503() {
     assert_eq!(normalize("Python_Dateutil"), "python-dateutil");

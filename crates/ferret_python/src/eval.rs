@@ -2006,12 +2006,8 @@ impl<'a, 'f> Walker<'a, 'f> {
             &*callee,
             "builtins.eval" | "builtins.exec" | "builtins.compile"
         );
-        if let Some(set) = self
-            .flows
-            .secret_paths
-            .as_ref()
-            .filter(|_| !takes_code && texts_may_reach(&args, self.flows.secret_min_len()))
-        {
+        let set = &self.flows.secret_paths;
+        if !set.is_empty() && !takes_code && texts_may_reach(&args, set.min_len()) {
             let mut strings = Vec::new();
             let mut room = 16;
             for v in &args {

@@ -59,11 +59,9 @@ pub struct FlowConfig {
     /// Reading a matching name (e.g. `os.environ`) gives data with the tag.
     pub names: Vec<(Glob, FlowSet)>,
     /// A call with a string argument matching one of these is a read of a secret.
-    pub secret_paths: Option<regex::RegexSet>,
+    pub secret_paths: SecretPaths,
     /// `calls` indexed by first segment, built on first use.
     pub call_index: std::sync::OnceLock<GlobIndex>,
-    /// The shortest text any of `secret_paths` can match, computed on first use.
-    pub secret_min_len: std::sync::OnceLock<usize>,
 }
 
 impl FlowConfig {
@@ -77,23 +75,67 @@ impl FlowConfig {
             .filter(|&i| self.calls[i].0.matches(callee))
             .fold(0, |tags, i| tags | self.calls[i].1)
     }
+}
+
+/// Regexes naming secret files (`~/.ssh/id_rsa`), matched on bytes with ASCII classes and
+/// case folding. The set is compiled on the first text long enough to be asked: a scan that
+/// never gets there (most single files) does not pay for it at start-up.
+#[derive(Debug, Default, Clone)]
+pub struct SecretPaths {
+    patterns: Vec<String>,
+    set: std::sync::OnceLock<Option<regex::bytes::RegexSet>>,
+    min_len: std::sync::OnceLock<usize>,
+}
+
+impl SecretPaths {
+    /// Patterns whose syntax the caller checked; one that does not compile disables the set
+    /// (the rule loader reports it with its location first).
+    pub fn new(patterns: Vec<String>) -> Self {
+        Self {
+            patterns,
+            ..Self::default()
+        }
+    }
+
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Whether any pattern matches `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.set
+            .get_or_init(|| {
+                regex::bytes::RegexSetBuilder::new(&self.patterns)
+                    .unicode(false)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+            .is_some_and(|set| set.is_match(text.as_bytes()))
+    }
 
     /// No text shorter than this can name a secret path (0 when unknown): most calls'
     /// arguments are too short to be asked at all.
-    pub fn secret_min_len(&self) -> usize {
-        *self.secret_min_len.get_or_init(|| {
-            self.secret_paths.as_ref().map_or(0, |set| {
-                set.patterns()
-                    .iter()
-                    .map(|p| {
-                        regex_syntax::parse(p)
-                            .ok()
-                            .and_then(|h| h.properties().minimum_len())
-                            .unwrap_or(0)
-                    })
-                    .min()
-                    .unwrap_or(0)
-            })
+    pub fn min_len(&self) -> usize {
+        *self.min_len.get_or_init(|| {
+            self.patterns
+                .iter()
+                .map(|p| {
+                    regex_syntax::ParserBuilder::new()
+                        .unicode(false)
+                        .utf8(false)
+                        .build()
+                        .parse(p)
+                        .ok()
+                        .and_then(|h| h.properties().minimum_len())
+                        .unwrap_or(0)
+                })
+                .min()
+                .unwrap_or(0)
         })
     }
 }

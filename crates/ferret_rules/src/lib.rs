@@ -35,7 +35,7 @@ pub enum Cond {
     Any(Vec<Cond>),
     Not(Box<Cond>),
     Call(CallGlobs),
-    ArgString(Regex),
+    ArgString(StringRegex),
     ArgFlow(FlowSet),
     Kwarg(Vec<(String, Regex)>),
     Dynamic(bool),
@@ -115,7 +115,8 @@ struct Literals {
     filtered: Vec<bool>,
 }
 
-/// Which string regexes may match one string fact, worked out on first need.
+/// Which string regexes may match one text (a string fact, a call's string argument), worked
+/// out on first need.
 pub type StringHits = std::cell::OnceCell<Vec<u64>>;
 
 /// `(?i)` makes each letter a class of its two cases, and literal extraction multiplies them
@@ -152,47 +153,151 @@ fn fold_case_pairs(h: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     }
 }
 
+/// `src` without the `i` of a leading flag group (`(?i)x` -> `x`, `(?is)x` -> `(?s)x`).
+fn strip_leading_case_flag(src: &str) -> std::borrow::Cow<'_, str> {
+    let Some(rest) = src.strip_prefix("(?") else {
+        return src.into();
+    };
+    let Some(end) = rest.find(')') else {
+        return src.into();
+    };
+    let flags = &rest[..end];
+    if flags.contains(['-', ':']) || !flags.contains('i') {
+        return src.into();
+    }
+    let kept: String = flags.chars().filter(|&c| c != 'i').collect();
+    let tail = &rest[end + 1..];
+    if kept.is_empty() {
+        tail.into()
+    } else {
+        format!("(?{kept}){tail}").into()
+    }
+}
+
+/// Whether a flag group in `src` turns case-insensitive matching on (`(?i)`, `(?si:`):
+/// only then can the parsed regex hold letter-case classes worth folding.
+fn has_case_insensitive_flag(src: &str) -> bool {
+    src.match_indices("(?").any(|(at, _)| {
+        src[at + 2..]
+            .chars()
+            .take_while(|c| !matches!(c, ':' | ')' | '-'))
+            .any(|c| c == 'i')
+    })
+}
+
+/// Literals one of which every match of `hir` contains, lowercased: the best such set found
+/// (see [`better_literals`]), when there is one whose literals are all at least three bytes
+/// long (shorter ones would be everywhere).
+fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    let mut found = required_literals_at(hir, 0)?;
+    // A long list (digits multiplied out: `https?://\d{1,3}\.`) is cut to four-byte heads:
+    // any piece of a required literal is required too.
+    if found.len() > 64 {
+        found.iter_mut().for_each(|l| l.truncate(4));
+    }
+    found.sort_unstable();
+    found.dedup();
+    Some(found)
+}
+
+/// Whether literal set `a` filters better than `b`: literals of at least four bytes first
+/// (three-byte ones occur by chance far more often), then fewer literals.
+fn better_literals(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
+    let key = |s: &[Vec<u8>]| {
+        let shortest = s.iter().map(Vec::len).min().unwrap_or(0).min(4);
+        (std::cmp::Reverse(shortest), s.len())
+    };
+    key(a) < key(b)
+}
+
+fn required_literals_at(hir: &regex_syntax::hir::Hir, depth: u32) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::HirKind;
+    let usable = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
+        // Eight bytes tell enough apart; longer ones, large classes multiplied out (`\d`: ten
+        // literals) and long lists only cost time and searcher size.
+        let seq = Extractor::new()
+            .kind(kind)
+            .limit_class(8)
+            .limit_total(256)
+            .limit_literal_len(8)
+            .extract(hir);
+        let found = seq.literals()?;
+        (!found.is_empty() && found.iter().all(|x| x.as_bytes().len() >= 3)).then(|| {
+            found
+                .iter()
+                .map(|x| x.as_bytes().to_ascii_lowercase())
+                .collect()
+        })
+    };
+    let mut best: Option<Vec<Vec<u8>>> = None;
+    let offer = |best: &mut Option<Vec<Vec<u8>>>, candidate: Option<Vec<Vec<u8>>>| {
+        if let Some(c) = candidate {
+            if best.as_ref().is_none_or(|b| better_literals(&c, b)) {
+                *best = Some(c);
+            }
+        }
+    };
+    // Every match starts with one of the prefixes and ends with one of the suffixes.
+    offer(&mut best, usable(ExtractKind::Prefix));
+    offer(&mut best, usable(ExtractKind::Suffix));
+    // Good enough already: looking inside costs more than it could save.
+    let good = |b: &[Vec<u8>]| b.len() <= 16 && b.iter().all(|l| l.len() >= 4);
+    // Rule regexes nest a few levels; the bound only keeps a pathological one cheap.
+    if depth < 16 && !best.as_deref().is_some_and(good) {
+        match hir.kind() {
+            HirKind::Capture(c) => offer(&mut best, required_literals_at(&c.sub, depth + 1)),
+            // A match of a sequence holds a match of each part (`(^|\s)(curl|wget)\s`).
+            HirKind::Concat(parts) => {
+                for p in parts {
+                    offer(&mut best, required_literals_at(p, depth + 1));
+                }
+            }
+            // A match of an alternation is a match of one branch: every branch must have some.
+            HirKind::Alternation(branches) => {
+                let mut all = Some(Vec::new());
+                for b in branches {
+                    match (required_literals_at(b, depth + 1), all.as_mut()) {
+                        (Some(found), Some(all)) => all.extend(found),
+                        _ => {
+                            all = None;
+                            break;
+                        }
+                    }
+                }
+                offer(&mut best, all);
+            }
+            _ => {}
+        }
+    }
+    best
+}
+
 impl StringPrefilter {
     fn build(&self) -> Literals {
-        use regex_syntax::hir::literal::{ExtractKind, Extractor};
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         let mut filtered = vec![false; self.sources.len()];
         for (id, src) in self.sources.iter().enumerate() {
+            // Literals are searched ignoring ASCII case, so a leading `(?i)` adds nothing but
+            // cost: parsed, it turns each letter into a class that `fold_case_pairs` undoes.
+            let src = strip_leading_case_flag(src);
             let Ok(hir) = regex_syntax::ParserBuilder::new()
                 .unicode(false)
                 .utf8(false)
                 .build()
-                .parse(src)
+                .parse(&src)
             else {
                 continue;
             };
-            let hir = fold_case_pairs(hir);
-            // Every match starts with one of the prefixes and ends with one of the suffixes:
-            // either set will do when it is finite and no literal in it is so short that it
-            // would be everywhere.
-            let usable = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
-                // Eight bytes tell enough apart; longer ones only multiply the literals.
-                let seq = Extractor::new()
-                    .kind(kind)
-                    .limit_total(4096)
-                    .limit_literal_len(8)
-                    .extract(&hir);
-                let found = seq.literals()?;
-                (!found.is_empty() && found.iter().all(|x| x.as_bytes().len() >= 3)).then(|| {
-                    found
-                        .iter()
-                        .map(|x| x.as_bytes().to_ascii_lowercase())
-                        .collect()
-                })
+            let hir = if has_case_insensitive_flag(&src) {
+                fold_case_pairs(hir)
+            } else {
+                hir
             };
-            let Some(mut mine) =
-                usable(ExtractKind::Prefix).or_else(|| usable(ExtractKind::Suffix))
-            else {
+            let Some(mine) = required_literals(&hir) else {
                 continue;
             };
-            mine.sort_unstable();
-            mine.dedup();
             filtered[id] = true;
             owner.extend(std::iter::repeat_n(id as u32, mine.len()));
             lits.extend(mine);
@@ -210,6 +315,12 @@ impl StringPrefilter {
             owner,
             filtered,
         }
+    }
+
+    /// Builds the literal searcher now (a one-file scan can do it on another core while the
+    /// first file is read and parsed) rather than at the first string fact.
+    pub fn warm_up(&self) {
+        self.built.get_or_init(|| self.build());
     }
 
     /// Whether regex `id` can match `haystack`: false only when none of the literals that
@@ -408,22 +519,10 @@ impl RuleSet {
         self.flows.calls.extend(other.flows.calls);
         self.flows.call_index = std::sync::OnceLock::new();
         self.flows.names.extend(other.flows.names);
-        if other.flows.secret_paths.is_some() {
-            let mut patterns: Vec<String> = self
-                .flows
-                .secret_paths
-                .iter()
-                .flat_map(|s| s.patterns().to_vec())
-                .collect();
-            patterns.extend(
-                other
-                    .flows
-                    .secret_paths
-                    .iter()
-                    .flat_map(|s| s.patterns().to_vec()),
-            );
-            self.flows.secret_paths = regex::RegexSet::new(patterns).ok();
-            self.flows.secret_min_len = std::sync::OnceLock::new();
+        if !other.flows.secret_paths.is_empty() {
+            let mut patterns = self.flows.secret_paths.patterns().to_vec();
+            patterns.extend_from_slice(other.flows.secret_paths.patterns());
+            self.flows.secret_paths = ferret_python::SecretPaths::new(patterns);
         }
         self.version = format!("{}+{}", self.version, other.version);
         self.finalize();
@@ -437,7 +536,8 @@ impl RuleSet {
                     cs.iter_mut().for_each(|c| walk(c, table, strings));
                 }
                 Cond::Not(c) => walk(c, table, strings),
-                Cond::String(sr) => {
+                // Call arguments go through the same literal prefilter as string facts.
+                Cond::String(sr) | Cond::ArgString(sr) => {
                     let src = sr.re.as_str();
                     sr.id = match strings.iter().position(|s| s == src) {
                         Some(i) => i as u32,
@@ -690,17 +790,27 @@ mod tests {
             r"evil\d+\.exe",
             r"[a-z]+_token$",
             r"(?i)discord(app)?\.com/api/webhooks",
+            // No usable prefix or suffix: a literal inside the sequence is required.
+            r#"(?i)(^|[\s"'])(curl|wget)(\.exe)?\s+-o"#,
+            r"\d+:AA[\w-]{3}",
+            // A branch without literals, or an optional one: nothing is required, so it runs.
+            r"(?i)^\s*(nohup|setsid)\s|&\s*$",
+            r"(^|\s)x(abc)?$",
         ];
         let pre = StringPrefilter {
             sources: sources.iter().map(|s| (*s).to_string()).collect(),
             ..StringPrefilter::default()
         };
         let built = pre.built.get_or_init(|| pre.build());
-        // The last regex's literals are found at its end (suffix), the others' at the start;
-        // `\S.{4,}` has none that would help, so it always runs.
-        assert_eq!(built.filtered, [true, true, false, true, true, true]);
-        // One lowercase literal per spelling (`discord.` and `discorda`, cut at eight bytes).
-        assert_eq!(built.owner.iter().filter(|&&o| o == 5).count(), 2);
+        // Literals at the start (slack, evil, discord), at the end (bashrc, _token) or inside
+        // (curl, :AA); `\S.{4,}` and the last two have none that would help, so they run.
+        assert_eq!(
+            built.filtered,
+            [true, true, false, true, true, true, true, true, false, false]
+        );
+        // The best set is taken: one literal at the end (`webhooks`), not two spellings at the
+        // start (`discord.`, `discorda`).
+        assert_eq!(built.owner.iter().filter(|&&o| o == 5).count(), 1);
         let haystacks = [
             "https://HOOKS.Slack.com/services/T000/B000/xyz",
             "/home/me/.ZSHRC",
@@ -713,6 +823,15 @@ mod tests {
             "https://DiscordApp.COM/api/webhooks/1",
             "https://discord.com/API/WEBHOOKS/1",
             "discorx.com/api/webhooks",
+            "sh -c 'CURL.exe  -o /tmp/x'",
+            "wget -O x",
+            "curl x -o",
+            "id 12345:AAb-c",
+            "12345:aab-c",
+            "nohup ./x &",
+            "run & ",
+            " x",
+            "xabc",
         ];
         let mut skipped = 0;
         for h in haystacks {
@@ -728,6 +847,6 @@ mod tests {
             }
         }
         // And it does skip: most regexes are absent from most of these strings.
-        assert!(skipped >= 25, "{skipped}");
+        assert!(skipped >= 80, "{skipped}");
     }
 }

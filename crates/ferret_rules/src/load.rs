@@ -2,8 +2,9 @@
 
 use crate::Regex;
 use crate::{pattern, Body, Cond, Docs, FactKinds, Rule, RuleSet, Within};
-use ferret_python::{flow, FlowConfig, FlowSet, Glob, Origin};
+use ferret_python::{flow, FlowConfig, FlowSet, Glob, Origin, SecretPaths};
 use ferret_report::{Confidence, RuleKind, Severity, When};
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -325,7 +326,10 @@ fn compile_cond(ctx: &Ctx<'_>, r: &RawCond, span: Range<usize>) -> Result<(Cond,
         narrow(FactKinds::CALL);
     }
     if let Some(s) = &r.arg_string {
-        all.push(Cond::ArgString(ctx.regex(s)?));
+        all.push(Cond::ArgString(crate::StringRegex {
+            re: ctx.regex(s)?,
+            id: u32::MAX,
+        }));
         narrow(FactKinds::CALL);
     }
     if let Some(f) = &r.arg_flow {
@@ -814,9 +818,7 @@ fn parse_flow_config_checked(
             paths.push(p.get_ref().clone());
         }
     }
-    if !paths.is_empty() {
-        cfg.secret_paths = regex::RegexSet::new(&paths).ok();
-    }
+    cfg.secret_paths = SecretPaths::new(paths);
     Ok(cfg)
 }
 
@@ -833,41 +835,50 @@ fn build(
     label: &str,
     check_regex: bool,
 ) -> Result<RuleSet, Vec<RuleError>> {
+    enum Loaded {
+        Flows(Box<FlowConfig>),
+        Rules(Vec<Rule>),
+    }
+    // Files parse independently, so on all cores (most of start-up); merged below in order.
+    let loaded: Vec<Result<Loaded, RuleError>> = files
+        .par_iter()
+        .map(|(path, src)| {
+            let shown = format!("{label}{path}");
+            // Only a file named exactly `flow.toml` holds flow sources: `dataflow.toml` and
+            // `exfil-flow.toml` are rules like any other.
+            if Path::new(path)
+                .file_name()
+                .is_some_and(|n| n == "flow.toml")
+            {
+                return parse_flow_config_checked(src, &shown, check_regex)
+                    .map(|cfg| Loaded::Flows(Box::new(cfg)));
+            }
+            let stem = Path::new(path).file_stem().and_then(|s| s.to_str());
+            if is_yara(path) {
+                load_yara_str(src, &shown).map(Loaded::Rules)
+            } else {
+                load_str_checked(src, &shown, stem, check_regex).map(|r| Loaded::Rules(vec![r]))
+            }
+        })
+        .collect();
     let mut errors = Vec::new();
     let mut set = RuleSet::default();
     let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    for (path, src) in files {
+    for ((path, src), loaded) in files.iter().zip(loaded) {
         hash = fnv(fnv(hash, path.as_bytes()), src.as_bytes());
-        let shown = format!("{label}{path}");
-        // Only a file named exactly `flow.toml` holds flow sources: `dataflow.toml` and
-        // `exfil-flow.toml` are rules like any other.
-        if Path::new(path)
-            .file_name()
-            .is_some_and(|n| n == "flow.toml")
-        {
-            match parse_flow_config_checked(src, &shown, check_regex) {
-                Ok(cfg) => {
-                    set.flows.calls.extend(cfg.calls);
-                    set.flows.call_index = std::sync::OnceLock::new();
-                    set.flows.names.extend(cfg.names);
-                    if cfg.secret_paths.is_some() {
-                        set.flows.secret_paths = cfg.secret_paths;
-                    }
-                }
-                Err(e) => errors.push(e),
-            }
-            continue;
-        }
-        let stem = Path::new(path).file_stem().and_then(|s| s.to_str());
-        let loaded = if is_yara(path) {
-            load_yara_str(src, &shown)
-        } else {
-            load_str_checked(src, &shown, stem, check_regex).map(|r| vec![r])
-        };
         match loaded {
-            Ok(rules) => {
+            Ok(Loaded::Flows(cfg)) => {
+                set.flows.calls.extend(cfg.calls);
+                set.flows.call_index = std::sync::OnceLock::new();
+                set.flows.names.extend(cfg.names);
+                if !cfg.secret_paths.is_empty() {
+                    set.flows.secret_paths = cfg.secret_paths;
+                }
+            }
+            Ok(Loaded::Rules(rules)) => {
                 for rule in rules {
                     if let Some(prev) = set.rules.iter().find(|r| r.id == rule.id) {
+                        let shown = format!("{label}{path}");
                         let ctx = Ctx {
                             file: &shown,
                             src,

@@ -26,9 +26,10 @@ pub enum FactRef<'a> {
         /// The union of the callee bits of every call enclosing the fact (its context's
         /// `calls`), so `inside.call` is a bit test instead of globs over each enclosing call.
         context_call_bits: Option<&'a [u64]>,
-        /// For strings: the rule set's literal prefilter and its answers for this string,
-        /// found in one pass on first need (see `StringPrefilter`).
-        string_hits: Option<(&'a StringPrefilter, &'a StringHits)>,
+        /// The rule set's literal prefilter and its answers, found in one pass per text on
+        /// first need (see `StringPrefilter`): for a string, one for its value; for a call,
+        /// one per string argument, in order.
+        string_hits: Option<(&'a StringPrefilter, &'a [StringHits])>,
     },
     File(FileInfo<'a>),
     Issue {
@@ -100,9 +101,18 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
             (_, Some(c)) => cg.globs.iter().any(|g| g.matches(&c.callee)),
             _ => false,
         },
-        Cond::ArgString(re) => {
-            call.is_some_and(|c| c.arg_strings.iter().any(|s| re.is_match(s.as_bytes())))
-        }
+        Cond::ArgString(sr) => call.is_some_and(|c| {
+            let hits = match fact {
+                FactRef::Python { string_hits, .. } => *string_hits,
+                _ => None,
+            };
+            c.arg_strings.iter().enumerate().any(|(i, s)| {
+                let bytes = s.as_bytes();
+                hits.and_then(|(pre, hits)| Some((pre, hits.get(i)?)))
+                    .is_none_or(|(pre, hits)| pre.may_match(sr.id, bytes, hits))
+                    && sr.re.is_match(bytes)
+            })
+        }),
         Cond::ArgFlow(flows) => call.is_some_and(|c| c.flows & flows != 0),
         Cond::Kwarg(pairs) => call.is_some_and(|c| {
             pairs.iter().all(|(name, re)| {
@@ -124,7 +134,9 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
             } => match &f.kind {
                 FactKind::Str { value, .. } => {
                     let bytes = value.as_bytes();
-                    string_hits.is_none_or(|(pre, hits)| pre.may_match(sr.id, bytes, hits))
+                    string_hits
+                        .and_then(|(pre, hits)| Some((pre, hits.first()?)))
+                        .is_none_or(|(pre, hits)| pre.may_match(sr.id, bytes, hits))
                         && sr.re.is_match(bytes)
                 }
                 _ => false,
