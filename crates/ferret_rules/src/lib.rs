@@ -92,10 +92,12 @@ pub struct StringRegex {
     pub id: u32,
 }
 
-/// The literals that start every match of each `string` regex, searched for all regexes in one
-/// pass over a string fact: most strings hold none, and a regex whose literals are absent
-/// cannot match, so it is not run. (A million string facts times forty regexes cost more in
-/// per-search overhead than in scanning.) Regexes without usable literals always run.
+/// For each `string` and `arg-string` regex, literals one of which every match contains
+/// ([`required_literals`]), searched for all regexes in one pass over a text (a string fact,
+/// a call's string argument): most texts hold none, and a regex whose literals are absent
+/// cannot match, so it is neither compiled nor run. (A million string facts times forty
+/// regexes cost more in per-search overhead than in scanning.) Regexes without usable literals
+/// always run.
 #[derive(Debug, Default, Clone)]
 pub struct StringPrefilter {
     sources: Vec<String>,
@@ -323,8 +325,8 @@ impl StringPrefilter {
         self.built.get_or_init(|| self.build());
     }
 
-    /// Whether regex `id` can match `haystack`: false only when none of the literals that
-    /// start its matches occurs in it. `hits` keeps the one search's answer for every regex.
+    /// Whether regex `id` can match `haystack`: false only when none of the literals its
+    /// matches must contain occurs in it. `hits` keeps the one search's answer for every regex.
     pub fn may_match(&self, id: u32, haystack: &[u8], hits: &StringHits) -> bool {
         let built = self.built.get_or_init(|| self.build());
         if !built.filtered.get(id as usize).copied().unwrap_or(false) {
