@@ -1390,7 +1390,10 @@ impl<'a, 'f> Walker<'a, 'f> {
                                 match (&v.v, i.format_spec.is_none()) {
                                     (V::Str(s), true) => text.push_str(s),
                                     (V::Int(n), true) => text.push_str(&n.to_string()),
-                                    _ => known = false,
+                                    _ => {
+                                        known = false;
+                                        text.push(char::REPLACEMENT_CHARACTER);
+                                    }
                                 }
                             }
                         }
@@ -1403,10 +1406,15 @@ impl<'a, 'f> Walker<'a, 'f> {
             v.origin = Origin::Folded;
             v
         } else {
+            let literal = !pieces.is_empty();
             for (piece, range) in pieces {
                 self.string_fact(&Val::str(piece), range);
             }
-            Val::unknown().with_flows(flows)
+            if literal {
+                Val::new(V::Partial(text.into())).with_flows(flows)
+            } else {
+                Val::unknown().with_flows(flows)
+            }
         }
     }
 
@@ -1887,7 +1895,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             let mut arg_strings = Vec::new();
             let mut room = 64;
             for v in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
-                v.collect_strings(&mut arg_strings, &mut room);
+                v.collect_texts(&mut arg_strings, &mut room, true);
             }
             let kw = kwargs
                 .iter()
@@ -3444,7 +3452,7 @@ fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<&'a str>) -> bool {
 fn texts_may_reach(args: &[Val<'_>], min_len: usize) -> bool {
     let (mut room, mut total) = (16, 0);
     for a in args {
-        a.for_each_text(&mut room, &mut |v| match v {
+        a.for_each_text(&mut room, false, &mut |v| match v {
             V::Str(s) => total += s.len().min(4096) + 1,
             V::Bytes(b) => total += 3 * b.len().min(4096) + 1,
             _ => {}
@@ -3676,7 +3684,7 @@ fn truthy(v: &Val<'_>) -> Option<bool> {
         &V::Range(a, b, s) => range_len(a, b, s) > 0,
         V::Name(q) => !q.starts_with("?."),
         V::Lambda(_) | V::Def(_) | V::Code | V::Cipher(_) => true,
-        V::Unknown | V::Instance(_) | V::Globals => return None,
+        V::Unknown | V::Partial(_) | V::Instance(_) | V::Globals => return None,
     })
 }
 
@@ -3757,7 +3765,11 @@ fn compare(op: ast::CmpOp, l: &Val<'_>, r: &Val<'_>) -> Option<bool> {
         CmpOp::Is | CmpOp::IsNot => {
             let same = match (&l.v, &r.v) {
                 (V::None, V::None) => true,
-                (V::None, v) | (v, V::None) if !matches!(v, V::Unknown | V::Instance(_)) => false,
+                (V::None, v) | (v, V::None)
+                    if !matches!(v, V::Unknown | V::Partial(_) | V::Instance(_)) =>
+                {
+                    false
+                }
                 (V::Bool(a), V::Bool(b)) => a == b,
                 (V::Name(a), V::Name(b)) => a == b,
                 _ => return None,

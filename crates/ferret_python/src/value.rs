@@ -31,6 +31,11 @@ pub(crate) enum V<'a> {
     Globals,
     /// `Fernet(key)`: its `decrypt` is a decoder when the key is known.
     Cipher(Rc<[u8]>),
+    /// A string known only in part (an f-string with an interpolation that does not fold):
+    /// its literal pieces, with U+FFFD for each unknown part. Unknown to everything but the
+    /// argument texts of call facts, so that command rules see `f"{python} -m pip install
+    /// https://..."`.
+    Partial(Rc<str>),
 }
 
 /// A value plus what is known of its history.
@@ -80,7 +85,7 @@ impl<'a> Val<'a> {
         Self::new(V::Str(s.into()))
     }
     pub fn is_known(&self) -> bool {
-        !matches!(self.v, V::Unknown)
+        !matches!(self.v, V::Unknown | V::Partial(_))
     }
     pub fn as_str(&self) -> Option<&str> {
         match &self.v {
@@ -151,8 +156,12 @@ impl<'a> Val<'a> {
     }
     /// Folded string texts inside this value (flattening containers), bounded.
     pub fn collect_strings(&self, out: &mut Vec<String>, budget: &mut usize) {
-        self.for_each_text(budget, &mut |v| match v {
-            V::Str(s) => out.push(truncate(s, 4096)),
+        self.collect_texts(out, budget, false);
+    }
+    /// [`Val::collect_strings`], with the partial texts of f-strings when `partial`.
+    pub fn collect_texts(&self, out: &mut Vec<String>, budget: &mut usize, partial: bool) {
+        self.for_each_text(budget, partial, &mut |v| match v {
+            V::Str(s) | V::Partial(s) => out.push(truncate(s, 4096)),
             V::Bytes(b) => out.push(truncate(
                 &String::from_utf8_lossy(&b[..b.len().min(4096)]),
                 4096,
@@ -160,8 +169,9 @@ impl<'a> Val<'a> {
             _ => {}
         });
     }
-    /// Each str or bytes value inside this value (flattening containers), at most `room`.
-    pub fn for_each_text<F: FnMut(&V<'a>)>(&self, room: &mut usize, f: &mut F) {
+    /// Each str or bytes value inside this value (flattening containers), and each partial
+    /// string when `partial`, at most `room`.
+    pub fn for_each_text<F: FnMut(&V<'a>)>(&self, room: &mut usize, partial: bool, f: &mut F) {
         if *room == 0 {
             return;
         }
@@ -170,10 +180,14 @@ impl<'a> Val<'a> {
                 *room -= 1;
                 f(&self.v);
             }
-            V::List(items) => items.iter().for_each(|i| i.for_each_text(room, f)),
+            V::Partial(_) if partial => {
+                *room -= 1;
+                f(&self.v);
+            }
+            V::List(items) => items.iter().for_each(|i| i.for_each_text(room, partial, f)),
             V::Dict(items) => items.iter().for_each(|(k, v)| {
-                k.for_each_text(room, f);
-                v.for_each_text(room, f);
+                k.for_each_text(room, partial, f);
+                v.for_each_text(room, partial, f);
             }),
             _ => {}
         }

@@ -293,3 +293,39 @@ fn seeded_random_division_is_replayed() {
         .iter()
         .all(|c| c != &vec!["seeded-random"]));
 }
+
+/// An f-string known only in part gives the call its literal pieces as argument text, with
+/// U+FFFD for each part that did not fold; a fully folded one its whole text; and the
+/// partial value stays unknown to folding (`exec` of it is not decoded as code).
+#[test]
+fn fstring_known_in_part_is_an_argument_text() {
+    let arg_strings = |src: &str, callee: &str| -> Vec<String> {
+        let f = analyze(
+            src.as_bytes(),
+            FileRole::Module,
+            &flows(),
+            &Options::default(),
+        );
+        f.facts
+            .iter()
+            .filter_map(|x| match &x.kind {
+                FactKind::Call(c) if c.callee == callee => Some(c.arg_strings.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    let src = "import os, sys\nos.system(f\"{sys.executable} -m pip install https://example.invalid/x.tar.gz\")\n";
+    assert_eq!(
+        arg_strings(src, "os.system"),
+        ["\u{FFFD} -m pip install https://example.invalid/x.tar.gz"]
+    );
+    let src = "import os\nv = '1.0'\nos.system(f\"pip install x=={v}\")\n";
+    assert_eq!(arg_strings(src, "os.system"), ["pip install x==1.0"]);
+    // Nothing literal: no text at all.
+    let src = "import os, sys\nos.system(f\"{sys.argv[1]}\")\n";
+    assert!(arg_strings(src, "os.system").is_empty());
+    // Not folded as code: no call fact from inside the exec'd text.
+    let src = "import sys\nexec(f\"import os; os.system('id') # {sys.argv}\")\n";
+    assert!(!callees(src).contains(&"os.system".to_string()));
+}

