@@ -11,14 +11,18 @@ fn flows() -> FlowConfig {
     }
 }
 
-fn calls(src: &str) -> Vec<(String, bool, u8, Option<u32>)> {
-    let f = analyze(
+fn module_facts(src: &str) -> ferret_python::Facts {
+    analyze(
         src.as_bytes(),
         FileRole::Module,
         &flows(),
         &Options::default(),
-    );
-    f.facts
+    )
+}
+
+fn calls(src: &str) -> Vec<(String, bool, u8, Option<u32>)> {
+    module_facts(src)
+        .facts
         .iter()
         .filter_map(|x| match &x.kind {
             FactKind::Call(c) => Some((c.callee.clone(), c.dynamic, c.flows, x.payload)),
@@ -300,13 +304,8 @@ fn seeded_random_division_is_replayed() {
 #[test]
 fn fstring_known_in_part_is_an_argument_text() {
     let arg_strings = |src: &str, callee: &str| -> Vec<String> {
-        let f = analyze(
-            src.as_bytes(),
-            FileRole::Module,
-            &flows(),
-            &Options::default(),
-        );
-        f.facts
+        module_facts(src)
+            .facts
             .iter()
             .filter_map(|x| match &x.kind {
                 FactKind::Call(c) if c.callee == callee => Some(c.arg_strings.clone()),
