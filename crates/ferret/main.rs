@@ -400,10 +400,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
     // its own (a pool worker would hold the scan back until it is done). Not waited for: a
     // scan that never needs it ends without it.
     let warm = std::sync::Arc::clone(&engine);
-    std::thread::spawn(move || {
-        warm.warm_up_strings();
-        warm.warm_up_names();
-    });
+    std::thread::spawn(move || warm.warm_up());
     in_input_order(
         &inputs,
         window,

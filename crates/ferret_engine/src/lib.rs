@@ -97,15 +97,12 @@ enum InstallTarget {
 }
 
 impl Engine {
-    /// Builds, on the calling thread, what a scan otherwise builds on first need: here the
-    /// string literal searcher. `ferret scan` runs it on a thread of its own beside the first
-    /// file's reading and parsing, which takes it off the start-up a user waits for.
-    pub fn warm_up_strings(&self) {
+    /// Builds, on the calling thread, what a scan otherwise builds on first need: the string
+    /// literal searcher, the popular-name list and the flow callee index. `ferret scan` runs
+    /// it on a thread of its own beside the first file's reading and parsing, which takes it
+    /// off the start-up a user waits for.
+    pub fn warm_up(&self) {
         self.rules.string_prefilter.warm_up();
-    }
-
-    /// See [`Engine::warm_up_strings`]: the popular-name list and the flow callee index.
-    pub fn warm_up_names(&self) {
         ferret_identity::PopularList::builtin();
         self.rules.flows.call_flows("");
     }

@@ -106,12 +106,10 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
                 FactRef::Python { string_hits, .. } => *string_hits,
                 _ => None,
             };
-            c.arg_strings.iter().enumerate().any(|(i, s)| {
-                let bytes = s.as_bytes();
-                hits.and_then(|(pre, hits)| Some((pre, hits.get(i)?)))
-                    .is_none_or(|(pre, hits)| pre.may_match(sr.id, bytes, hits))
-                    && sr.re.is_match(bytes)
-            })
+            c.arg_strings
+                .iter()
+                .enumerate()
+                .any(|(i, s)| text_matches(sr, s.as_bytes(), hits, i))
         }),
         Cond::ArgFlow(flows) => call.is_some_and(|c| c.flows & flows != 0),
         Cond::Kwarg(pairs) => call.is_some_and(|c| {
@@ -132,13 +130,7 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
                 string_hits,
                 ..
             } => match &f.kind {
-                FactKind::Str { value, .. } => {
-                    let bytes = value.as_bytes();
-                    string_hits
-                        .and_then(|(pre, hits)| Some((pre, hits.first()?)))
-                        .is_none_or(|(pre, hits)| pre.may_match(sr.id, bytes, hits))
-                        && sr.re.is_match(bytes)
-                }
+                FactKind::Str { value, .. } => text_matches(sr, value.as_bytes(), *string_hits, 0),
                 _ => false,
             },
             _ => false,
@@ -198,4 +190,17 @@ pub(crate) fn eval(cond: &Cond, fact: &FactRef<'_>) -> bool {
                 .any(|b| globs.iter().any(|g| g.matches(b)))
         }),
     }
+}
+
+/// Whether `sr` matches `text`, the `i`-th text of its fact: asked of the prefilter first
+/// (its answers for that text in `hits`, when the fact has them).
+fn text_matches(
+    sr: &crate::StringRegex,
+    text: &[u8],
+    hits: Option<(&StringPrefilter, &[StringHits])>,
+    i: usize,
+) -> bool {
+    hits.and_then(|(pre, hits)| Some((pre, hits.get(i)?)))
+        .is_none_or(|(pre, hits)| pre.may_match(sr.id, text, hits))
+        && sr.re.is_match(text)
 }
