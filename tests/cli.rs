@@ -1,16 +1,17 @@
 //! The command line: input formats, output formats, exit codes (issue #2).
 
-use crate::support::{bzip2, ferret, gzip, repo, tar, tmpdir, tree, under, zip};
+use crate::support::{bzip2, ferret, gzip, repo, tar, tmpdir, tree, under, zip, TempDir};
 use serde_json::Value;
 
-/// Writes one malicious fixture as every input format ferret accepts; returns the paths.
-fn all_formats() -> Vec<std::path::PathBuf> {
+/// Writes one malicious fixture as every input format ferret accepts, in a directory of the
+/// calling test's own (tests run in parallel); returns the directory and the paths.
+fn all_formats(test: &str) -> (TempDir, Vec<std::path::PathBuf>) {
     let src = repo().join("corpus/imitations/init-import-payload");
     let files: Vec<_> = tree(&src)
         .into_iter()
         .filter(|(p, _)| p != "expected.toml")
         .collect();
-    let dir = tmpdir("formats");
+    let dir = tmpdir(&format!("formats-{test}"));
     let sdist = under("envdump-lib-1.0", &files);
     let mut wheel: Vec<_> = files
         .iter()
@@ -44,12 +45,12 @@ fn all_formats() -> Vec<std::path::PathBuf> {
     let lone = dir.join("payload.py");
     std::fs::copy(src.join("envdump_lib/__init__.py"), &lone).unwrap();
     paths.push(lone);
-    paths
+    (dir, paths)
 }
 
 #[test]
 fn every_input_format_gets_a_verdict() {
-    let paths = all_formats();
+    let (_dir, paths) = all_formats("verdict");
     let args: Vec<String> = ["scan", "--format", "json"]
         .iter()
         .map(|s| s.to_string())
@@ -107,7 +108,7 @@ fn every_input_format_gets_a_verdict() {
 
 #[test]
 fn jsonl_streams_one_package_per_line() {
-    let paths = all_formats();
+    let (_dir, paths) = all_formats("jsonl");
     let out = ferret(&[
         "scan",
         "--format",
@@ -126,7 +127,7 @@ fn jsonl_streams_one_package_per_line() {
 
 #[test]
 fn sarif_has_rules_and_located_results() {
-    let paths = all_formats();
+    let (_dir, paths) = all_formats("sarif");
     let out = ferret(&["scan", "--format", "sarif", paths[1].to_str().unwrap()]);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["version"], "2.1.0");

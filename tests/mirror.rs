@@ -1,7 +1,7 @@
 //! `ferret mirror` (issue #6): a bandersnatch-layout mirror built from the corpus is scanned
 //! with every expected verdict, incrementally, through SIGKILLs, in shards, with quarantine.
 
-use crate::support::{gzip, repo, tar, tmpdir, tree, under, zip};
+use crate::support::{gzip, repo, tar, tmpdir, tree, under, zip, TempDir};
 use ferret_mirror::store::Store;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ struct Artifact {
 }
 
 struct Mirror {
-    root: PathBuf,
+    root: TempDir,
     artifacts: Vec<Artifact>,
 }
 
@@ -225,14 +225,16 @@ fn expected(m: &Mirror) -> BTreeMap<String, (String, String)> {
 }
 
 /// The uninterrupted scan of the big mirror, shared by the tests that compare with it.
-fn reference_db() -> &'static PathBuf {
-    static D: OnceLock<PathBuf> = OnceLock::new();
-    D.get_or_init(|| {
+fn reference_db() -> &'static Path {
+    static D: OnceLock<(TempDir, PathBuf)> = OnceLock::new();
+    &D.get_or_init(|| {
         let m = big_mirror();
-        let db = tmpdir("mirror-ref").join("ref.sqlite");
+        let dir = tmpdir("mirror-ref");
+        let db = dir.join("ref.sqlite");
         run(&["mirror", s(&m.root), "--db", s(&db)]);
-        db
+        (dir, db)
     })
+    .1
 }
 
 #[test]

@@ -122,9 +122,57 @@ fn vm_hwm_kib() -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-pub fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ferret-test-{}-{name}", std::process::id()));
+/// A scratch directory for one test, removed when dropped (so runs leave nothing behind in the
+/// system temp dir). The process id keeps two concurrent runs of one test binary apart.
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `target/tmp/ferret-test-<pid>-<name>`. Directories held by statics (the shared mirror) are
+/// never dropped, so the first call also removes those of earlier runs whose process is gone.
+pub fn tmpdir(name: &str) -> TempDir {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    static SWEPT: OnceLock<()> = OnceLock::new();
+    SWEPT.get_or_init(|| remove_dirs_of_finished_runs(base));
+    let d = base.join(format!("ferret-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
+}
+
+fn remove_dirs_of_finished_runs(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("ferret-test-"))
+            .and_then(|rest| rest.split('-').next())
+        else {
+            continue;
+        };
+        // A pid whose /proc entry is gone ran before; on systems without /proc nothing is swept.
+        if Path::new("/proc/self").exists() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
