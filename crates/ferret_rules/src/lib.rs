@@ -8,6 +8,7 @@
 //! YARA rules (`*.yar`, `*.yara` in a rules directory) load through the same path into
 //! [`Body::Yara`] rules with ids `yara:<rule name>`; see [`ferret_yara`] for the subset.
 
+mod literals;
 mod load;
 mod matcher;
 pub mod pattern;
@@ -121,183 +122,20 @@ struct Literals {
 /// out on first need.
 pub type StringHits = std::cell::OnceCell<Vec<u64>>;
 
-/// `(?i)` makes each letter a class of its two cases, and literal extraction multiplies them
-/// out (`(?i)webhook` alone is 128 literals): folding each such class back to its lowercase
-/// letter first loses nothing, as literals are lowercased and searched case-insensitively.
-fn fold_case_pairs(h: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
-    use regex_syntax::hir::{Class, Hir, HirKind};
-    match h.into_kind() {
-        HirKind::Class(Class::Bytes(c)) => match c.ranges() {
-            [upper, lower]
-                if upper.start() == upper.end()
-                    && lower.start() == lower.end()
-                    && upper.start().is_ascii_uppercase()
-                    && lower.start() == upper.start().to_ascii_lowercase() =>
-            {
-                Hir::literal([lower.start()])
-            }
-            _ => Hir::class(Class::Bytes(c)),
-        },
-        HirKind::Class(c) => Hir::class(c),
-        HirKind::Concat(hs) => Hir::concat(hs.into_iter().map(fold_case_pairs).collect()),
-        HirKind::Alternation(hs) => Hir::alternation(hs.into_iter().map(fold_case_pairs).collect()),
-        HirKind::Repetition(mut r) => {
-            r.sub = Box::new(fold_case_pairs(*r.sub));
-            Hir::repetition(r)
-        }
-        HirKind::Capture(mut c) => {
-            c.sub = Box::new(fold_case_pairs(*c.sub));
-            Hir::capture(c)
-        }
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(l) => Hir::literal(l.0),
-        HirKind::Look(l) => Hir::look(l),
-    }
-}
-
-/// `src` without the `i` of a leading flag group (`(?i)x` -> `x`, `(?is)x` -> `(?s)x`).
-fn strip_leading_case_flag(src: &str) -> std::borrow::Cow<'_, str> {
-    let Some(rest) = src.strip_prefix("(?") else {
-        return src.into();
-    };
-    let Some(end) = rest.find(')') else {
-        return src.into();
-    };
-    let flags = &rest[..end];
-    if flags.contains(['-', ':']) || !flags.contains('i') {
-        return src.into();
-    }
-    let kept: String = flags.chars().filter(|&c| c != 'i').collect();
-    let tail = &rest[end + 1..];
-    if kept.is_empty() {
-        tail.into()
-    } else {
-        format!("(?{kept}){tail}").into()
-    }
-}
-
-/// Whether a flag group in `src` turns case-insensitive matching on (`(?i)`, `(?si:`):
-/// only then can the parsed regex hold letter-case classes worth folding.
-fn has_case_insensitive_flag(src: &str) -> bool {
-    src.match_indices("(?").any(|(at, _)| {
-        src[at + 2..]
-            .chars()
-            .take_while(|c| !matches!(c, ':' | ')' | '-'))
-            .any(|c| c == 'i')
-    })
-}
-
-/// Literals one of which every match of `hir` contains, lowercased: the best such set found
-/// (see [`better_literals`]), when there is one whose literals are all at least three bytes
-/// long (shorter ones would be everywhere).
-fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
-    let mut found = required_literals_at(hir, 0)?;
-    // A long list (digits multiplied out: `https?://\d{1,3}\.`) is cut to four-byte heads:
-    // any piece of a required literal is required too.
-    if found.len() > 64 {
-        found.iter_mut().for_each(|l| l.truncate(4));
-    }
-    found.sort_unstable();
-    found.dedup();
-    Some(found)
-}
-
-/// Whether literal set `a` filters better than `b`: literals of at least four bytes first
-/// (three-byte ones occur by chance far more often), then fewer literals.
-fn better_literals(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
-    let key = |s: &[Vec<u8>]| {
-        let shortest = s.iter().map(Vec::len).min().unwrap_or(0).min(4);
-        (std::cmp::Reverse(shortest), s.len())
-    };
-    key(a) < key(b)
-}
-
-fn required_literals_at(hir: &regex_syntax::hir::Hir, depth: u32) -> Option<Vec<Vec<u8>>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    use regex_syntax::hir::HirKind;
-    let usable = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
-        // Eight bytes tell enough apart; longer ones, large classes multiplied out (`\d`: ten
-        // literals) and long lists only cost time and searcher size.
-        let seq = Extractor::new()
-            .kind(kind)
-            .limit_class(8)
-            .limit_total(256)
-            .limit_literal_len(8)
-            .extract(hir);
-        let found = seq.literals()?;
-        (!found.is_empty() && found.iter().all(|x| x.as_bytes().len() >= 3)).then(|| {
-            found
-                .iter()
-                .map(|x| x.as_bytes().to_ascii_lowercase())
-                .collect()
-        })
-    };
-    let mut best: Option<Vec<Vec<u8>>> = None;
-    let offer = |best: &mut Option<Vec<Vec<u8>>>, candidate: Option<Vec<Vec<u8>>>| {
-        if let Some(c) = candidate {
-            if best.as_ref().is_none_or(|b| better_literals(&c, b)) {
-                *best = Some(c);
-            }
-        }
-    };
-    // Every match starts with one of the prefixes and ends with one of the suffixes.
-    offer(&mut best, usable(ExtractKind::Prefix));
-    offer(&mut best, usable(ExtractKind::Suffix));
-    // Good enough already: looking inside costs more than it could save.
-    let good = |b: &[Vec<u8>]| b.len() <= 16 && b.iter().all(|l| l.len() >= 4);
-    // Rule regexes nest a few levels; the bound only keeps a pathological one cheap.
-    if depth < 16 && !best.as_deref().is_some_and(good) {
-        match hir.kind() {
-            HirKind::Capture(c) => offer(&mut best, required_literals_at(&c.sub, depth + 1)),
-            // A match of a sequence holds a match of each part (`(^|\s)(curl|wget)\s`).
-            HirKind::Concat(parts) => {
-                for p in parts {
-                    offer(&mut best, required_literals_at(p, depth + 1));
-                }
-            }
-            // A match of an alternation is a match of one branch: every branch must have some.
-            HirKind::Alternation(branches) => {
-                let mut all = Some(Vec::new());
-                for b in branches {
-                    match (required_literals_at(b, depth + 1), all.as_mut()) {
-                        (Some(found), Some(all)) => all.extend(found),
-                        _ => {
-                            all = None;
-                            break;
-                        }
-                    }
-                }
-                offer(&mut best, all);
-            }
-            _ => {}
-        }
-    }
-    best
-}
-
 impl StringPrefilter {
     fn build(&self) -> Literals {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         let mut filtered = vec![false; self.sources.len()];
+        let table = literals::BuiltinTable::get();
         for (id, src) in self.sources.iter().enumerate() {
-            // Literals are searched ignoring ASCII case, so a leading `(?i)` adds nothing but
-            // cost: parsed, it turns each letter into a class that `fold_case_pairs` undoes.
-            let src = strip_leading_case_flag(src);
-            let Ok(hir) = regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .build()
-                .parse(&src)
-            else {
-                continue;
+            // Built-in regexes' literals were worked out ahead of time (the slow half of
+            // start-up: parsing and extracting); a user's regex is worked out here.
+            let mine = match table.lookup(src) {
+                Some(known) => known.map(<[Vec<u8>]>::to_vec),
+                None => literals::required_literals_of(src),
             };
-            let hir = if has_case_insensitive_flag(&src) {
-                fold_case_pairs(hir)
-            } else {
-                hir
-            };
-            let Some(mine) = required_literals(&hir) else {
+            let Some(mine) = mine else {
                 continue;
             };
             filtered[id] = true;
