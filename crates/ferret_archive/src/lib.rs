@@ -369,7 +369,8 @@ pub(crate) fn read_container(
         Some(magic @ (Magic::Gzip | Magic::Bzip2)) => {
             let (dec, format): (Box<dyn Read + '_>, Format) = if magic == Magic::Gzip {
                 (
-                    Box::new(flate2::read::MultiGzDecoder::new(bytes)),
+                    // Over the bytes in place: no copy buffer.
+                    Box::new(flate2::bufread::MultiGzDecoder::new(bytes)),
                     Format::TarGz,
                 )
             } else {

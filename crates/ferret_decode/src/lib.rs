@@ -283,7 +283,7 @@ fn read_capped(mut r: impl Read, cap: usize) -> Result<Vec<u8>> {
 /// `zlib.decompress` (also accepts raw deflate and gzip, as `wbits` lets CPython do).
 pub fn zlib(input: &[u8], cap: usize) -> Result<Vec<u8>> {
     if input.first().is_some_and(|b| b & 0x0f == 8) {
-        match read_capped(flate2::read::ZlibDecoder::new(input), cap) {
+        match read_capped(flate2::bufread::ZlibDecoder::new(input), cap) {
             Err(DecodeError::Invalid) => {}
             other => return other,
         }
@@ -291,7 +291,7 @@ pub fn zlib(input: &[u8], cap: usize) -> Result<Vec<u8>> {
     if input.starts_with(&[0x1f, 0x8b]) {
         return gzip(input, cap);
     }
-    read_capped(flate2::read::DeflateDecoder::new(input), cap)
+    read_capped(flate2::bufread::DeflateDecoder::new(input), cap)
 }
 
 /// `gzip.decompress`.
@@ -299,7 +299,7 @@ pub fn gzip(input: &[u8], cap: usize) -> Result<Vec<u8>> {
     if !input.starts_with(&[0x1f, 0x8b]) {
         return Err(DecodeError::Invalid);
     }
-    read_capped(flate2::read::MultiGzDecoder::new(input), cap)
+    read_capped(flate2::bufread::MultiGzDecoder::new(input), cap)
 }
 
 /// `bz2.decompress`.
