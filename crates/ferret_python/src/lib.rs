@@ -398,24 +398,90 @@ pub fn analyze(bytes: &[u8], role: FileRole, flows: &FlowConfig, opts: &Options)
 /// Byte offset → 1-based line and column (in characters), computed once per file.
 pub struct LineIndex {
     starts: Vec<u32>,
+    /// Characters before each [`BLOCK`]-byte block of the text, built on the first column asked
+    /// for far into a long line: a one-line file of megabytes with a finding every few bytes
+    /// would otherwise count its line from the start for each (quadratic; minutes).
+    blocks: std::cell::OnceCell<Vec<u32>>,
+}
+
+const BLOCK: usize = 4096;
+
+/// Characters in UTF-8 bytes: the bytes that do not continue a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        Self { starts }
+        Self {
+            starts,
+            blocks: std::cell::OnceCell::new(),
+        }
     }
+
     /// (line, column), both 1-based; the column counts characters.
     pub fn location(&self, text: &str, offset: u32) -> (u32, u32) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1] as usize;
-        let end = (offset as usize).min(text.len());
-        let col = text
-            .get(start..end)
-            .map_or(end - start, |s| s.chars().count());
-        (line as u32, col as u32 + 1)
+        let end = (offset as usize).min(text.len()).max(start);
+        (line as u32, self.chars_between(text, start, end) as u32 + 1)
     }
+
+    /// Characters in `text[start..end]`, in time bounded by the block size.
+    fn chars_between(&self, text: &str, start: usize, end: usize) -> usize {
+        let bytes = text.as_bytes();
+        if end - start <= 2 * BLOCK {
+            return count_chars(&bytes[start..end]);
+        }
+        let blocks = self.blocks.get_or_init(|| {
+            let mut acc = 0u32;
+            bytes
+                .chunks(BLOCK)
+                .map(|c| {
+                    let before = acc;
+                    acc += count_chars(c) as u32;
+                    before
+                })
+                .collect()
+        });
+        let before = |at: usize| {
+            let b = at / BLOCK;
+            blocks[b] as usize + count_chars(&bytes[b * BLOCK..at])
+        };
+        before(end) - before(start)
+    }
+
+    /// The part of line `line` to show for a finding at byte `offset`: the whole line when it
+    /// starts early in it, else from `lead` characters before the offset (so the finding is in
+    /// view, not 10,000 characters off-screen); with the column the part starts at.
+    pub fn snippet<'t>(
+        &self,
+        text: &'t str,
+        line: u32,
+        offset: u32,
+        lead: usize,
+    ) -> (&'t str, u32) {
+        let whole = self.line_text(text, line);
+        let line_start =
+            self.starts[(line as usize).saturating_sub(1).min(self.starts.len() - 1)] as usize;
+        let offset = (offset as usize).clamp(line_start, line_start + whole.len());
+        let before = &text[line_start..offset];
+        // Shown from its start when the finding is within its first `4 * lead` characters
+        // (snippets show 200).
+        if before.len() <= 4 * lead || before.chars().rev().nth(4 * lead).is_none() {
+            return (whole, 1);
+        }
+        let cut = before
+            .char_indices()
+            .rev()
+            .nth(lead - 1)
+            .map_or(0, |(i, _)| i);
+        let column = self.chars_between(text, line_start, line_start + cut) as u32 + 1;
+        (&whole[cut..], column)
+    }
+
     /// The text of a 1-based line, without its newline.
     pub fn line_text<'t>(&self, text: &'t str, line: u32) -> &'t str {
         let i = (line as usize).saturating_sub(1);
@@ -426,5 +492,50 @@ impl LineIndex {
         text.get(start as usize..end)
             .unwrap_or("")
             .trim_end_matches(['\n', '\r'])
+    }
+}
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::LineIndex;
+
+    /// Columns far into long lines (block counting) equal counting from the line's start,
+    /// with multi-byte characters on both sides of block boundaries.
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let mut text = String::from("short\n");
+        for i in 0..30_000 {
+            text.push(if i % 7 == 0 { 'é' } else { 'x' });
+            if i % 1000 == 999 {
+                text.push('€');
+            }
+        }
+        text.push_str("\nend\n");
+        let index = LineIndex::new(&text);
+        let line2 = 6; // byte offset of the long line
+        for offset in (line2..text.len() - 5)
+            .step_by(997)
+            .filter(|&o| text.is_char_boundary(o))
+        {
+            let naive = text[line2..offset].chars().count() as u32 + 1;
+            assert_eq!(index.location(&text, offset as u32), (2, naive), "{offset}");
+        }
+        assert_eq!(index.location(&text, 0), (1, 1));
+        assert_eq!(index.location(&text, (text.len() - 2) as u32), (3, 3));
+    }
+
+    /// A long line's snippet starts shortly before the finding; a short one is whole.
+    #[test]
+    fn snippets_of_long_lines_start_near_the_finding() {
+        let text = format!("a = 1\n{}exec(x)\n", " ".repeat(5000));
+        let index = LineIndex::new(&text);
+        let at = text.find("exec").unwrap() as u32;
+        let (line, column) = index.location(&text, at);
+        let (shown, from) = index.snippet(&text, line, at, 40);
+        assert_eq!((line, column, from), (2, 5001, 4961));
+        assert_eq!(shown.trim_start(), "exec(x)");
+        assert_eq!(shown.len(), 47);
+        let (shown, from) = index.snippet(&text, 1, 4, 40);
+        assert_eq!((shown, from), ("a = 1", 1));
     }
 }

@@ -159,8 +159,12 @@ pub struct Finding {
     pub end_line: u32,
     pub end_column: u32,
     pub message: String,
-    /// The source line the finding starts on (bounded, control characters escaped).
+    /// The source line the finding starts on (bounded, control characters escaped); of a long
+    /// line, the part from a little before the finding.
     pub context: String,
+    /// The column of the line `context` starts at: 1 unless a long line was cut in front.
+    #[serde(skip_serializing_if = "is_first_column")]
+    pub context_column: u32,
     /// When the code runs; absent for findings about files or the archive itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
@@ -203,6 +207,10 @@ pub struct Stats {
 
 /// Escapes control characters and bidi overrides so that a finding's text cannot rewrite
 /// the terminal it is printed on, and bounds its length.
+fn is_first_column(c: &u32) -> bool {
+    *c <= 1
+}
+
 pub fn escape_for_display(s: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(s.len().min(max_chars + 8));
     for (n, c) in s.chars().enumerate() {
@@ -258,10 +266,18 @@ pub fn to_human(report: &PackageReport, color: bool) -> String {
             let num = f.line.to_string();
             let pad = " ".repeat(num.len());
             let _ = writeln!(out, "{dim}{pad} |{reset}");
-            let _ = writeln!(out, "{dim}{num} |{reset} {}", f.context);
+            // A long line cut in front shows where: `…` stands for what comes before.
+            let cut = f.context_column > 1;
+            let _ = writeln!(
+                out,
+                "{dim}{num} |{reset} {}{}",
+                if cut { "…" } else { "" },
+                f.context
+            );
             // Mark the range on the first line only; the context is already escaped, so count
             // display characters up to the column.
-            let start = f.column.saturating_sub(1) as usize;
+            let start =
+                (f.column.saturating_sub(f.context_column.max(1)) as usize) + usize::from(cut);
             let width = if f.end_line == f.line {
                 (f.end_column.saturating_sub(f.column) as usize).max(1)
             } else {
@@ -335,6 +351,54 @@ mod tests {
     #[test]
     fn bounds_length() {
         assert_eq!(escape_for_display("abcdef", 3), "abc…");
+    }
+
+    /// A snippet cut in front is shown after `…`, with the marker under the finding.
+    #[test]
+    fn marker_sits_under_the_finding_in_a_cut_snippet() {
+        let f = Finding {
+            rule: "r".into(),
+            severity: Severity::High,
+            confidence: Confidence::High,
+            kind: RuleKind::Threat,
+            category: String::new(),
+            file: "x.py".into(),
+            line: 1,
+            column: 5001,
+            end_line: 1,
+            end_column: 5008,
+            message: "m".into(),
+            context: format!("{}exec(x)", " ".repeat(40)),
+            context_column: 4961,
+            when: None,
+            decoded: None,
+        };
+        let report = PackageReport {
+            path: "x.py".into(),
+            sha256: String::new(),
+            name: None,
+            version: None,
+            format: "file".into(),
+            verdict: Verdict::Malicious,
+            score: 10.0,
+            findings: vec![f],
+            not_analysed: Vec::new(),
+            errors: Vec::new(),
+            stats: Stats::default(),
+        };
+        let text = to_human(&report, false);
+        let lines: Vec<&str> = text.lines().collect();
+        let code = lines.iter().position(|l| l.contains("exec(x)")).unwrap();
+        let at = |l: &str, pat: &str| {
+            l.chars().count() - l.split_once(pat).unwrap().1.chars().count() - pat.chars().count()
+        };
+        assert!(lines[code].contains("| …"), "{text}");
+        assert_eq!(
+            at(lines[code], "exec"),
+            at(lines[code + 1], "^^^^^^^"),
+            "{text}"
+        );
+        assert!(!lines[code + 1].contains("^^^^^^^^"), "{text}");
     }
 
     #[test]
