@@ -93,7 +93,7 @@ pub fn read_dir(root: &Path, limits: &Limits) -> io::Result<Archive> {
         format: Format::Directory,
         sha256: hex(&h.finalize()),
         members,
-        issues: budget.issues,
+        issues: budget.finish(""),
     })
 }
 

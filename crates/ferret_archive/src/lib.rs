@@ -202,7 +202,13 @@ pub(crate) struct Budget<'a> {
     pub exhausted: bool,
     /// Depth of archive nesting being read (0: the package itself).
     pub nested: usize,
+    /// Issues raised per code, listed or not (see [`Budget::issue`]).
+    raised: Vec<(&'static str, usize)>,
 }
+
+/// Issues listed per code: a hostile archive can raise one per member. Bounded per code, not in
+/// all, so a flood of one kind (10,000 symlinks) cannot push out another (one `../` path).
+const ISSUES_LISTED_PER_CODE: usize = 20;
 
 impl<'a> Budget<'a> {
     pub fn new(limits: &'a Limits) -> Self {
@@ -215,12 +221,23 @@ impl<'a> Budget<'a> {
             issues: Vec::new(),
             exhausted: false,
             nested: 0,
+            raised: Vec::new(),
         }
     }
 
+    /// Records an issue; past [`ISSUES_LISTED_PER_CODE`] of one code, only counts it (and
+    /// [`Budget::finish`] says how many more there were). One that leaves the package partly
+    /// unread is always listed.
     pub fn issue(&mut self, code: &'static str, path: &str, detail: String, incomplete: bool) {
-        // Bounded: a hostile archive can produce one issue per member.
-        if self.issues.len() < 1000 {
+        let n = match self.raised.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => n,
+            None => {
+                self.raised.push((code, 0));
+                &mut self.raised.last_mut().expect("just pushed").1
+            }
+        };
+        *n += 1;
+        if *n <= ISSUES_LISTED_PER_CODE || incomplete {
             self.issues.push(Issue {
                 code,
                 path: path.to_string(),
@@ -228,6 +245,24 @@ impl<'a> Budget<'a> {
                 incomplete,
             });
         }
+    }
+
+    /// The issues, with one more per code whose issues were not all listed, saying how many.
+    pub fn finish(mut self, prefix: &str) -> Vec<Issue> {
+        for (code, n) in std::mem::take(&mut self.raised) {
+            if n > ISSUES_LISTED_PER_CODE {
+                let listed = self.issues.iter().filter(|i| i.code == code).count();
+                if n > listed {
+                    self.issues.push(Issue {
+                        code,
+                        path: prefix.to_string(),
+                        detail: format!("{} more like the above, not listed", n - listed),
+                        incomplete: false,
+                    });
+                }
+            }
+        }
+        self.issues
     }
 
     /// Counts a member; false once the member limit or the time budget is exhausted.
@@ -259,7 +294,39 @@ impl<'a> Budget<'a> {
 }
 
 /// Normalises a member path and reports attempts to escape the package.
+/// Longest member path kept as it is. Installers cannot extract longer ones (Linux's PATH_MAX
+/// is 4096 bytes); an archive can name members with megabytes each (PAX headers, zip names of
+/// 64 KB), which kept whole cost memory several times over (2,000 such names in a 400 MB tar:
+/// 1.3 GB).
+const MAX_PATH_BYTES: usize = 4096;
+
+/// A path over [`MAX_PATH_BYTES`] as its head and its tail (the file name, which gives the
+/// member its role), joined by `…`.
+fn shorten_path(raw: &str) -> String {
+    let head_end = (0..=1024)
+        .rev()
+        .find(|&i| raw.is_char_boundary(i))
+        .unwrap_or(0);
+    let tail_start = (raw.len() - 1024..raw.len())
+        .find(|&i| raw.is_char_boundary(i))
+        .unwrap_or(raw.len());
+    format!("{}…{}", &raw[..head_end], &raw[tail_start..])
+}
+
 pub(crate) fn normalize_path(raw: &str, budget: &mut Budget<'_>) -> String {
+    let shortened;
+    let raw = if raw.len() > MAX_PATH_BYTES {
+        shortened = shorten_path(raw);
+        let detail = format!(
+            "member path is {} bytes long (over {MAX_PATH_BYTES}: no installer can extract it); \
+             shortened to its head and tail",
+            raw.len()
+        );
+        budget.issue("path-too-long", &shortened, detail, false);
+        shortened.as_str()
+    } else {
+        raw
+    };
     let unified = raw.replace('\\', "/");
     let absolute = unified.starts_with('/')
         || (unified.len() >= 2
@@ -348,7 +415,7 @@ pub fn read_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Archive {
         format,
         sha256,
         members,
-        issues: budget.issues,
+        issues: budget.finish(""),
     }
 }
 
