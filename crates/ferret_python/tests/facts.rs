@@ -6,7 +6,7 @@ fn flows() -> FlowConfig {
     FlowConfig {
         calls: vec![(Glob::new("base64.*decode"), ferret_python::flow::DECODED)],
         names: vec![(Glob::new("os.environ"), ferret_python::flow::ENV)],
-        secret_paths: SecretPaths::new(vec![r"\.ssh/id_".to_string()]),
+        secret_paths: SecretPaths::new(vec![r"\.ssh/id_".to_string()], None),
         ..FlowConfig::default()
     }
 }

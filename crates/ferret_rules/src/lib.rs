@@ -127,14 +127,10 @@ impl StringPrefilter {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         let mut filtered = vec![false; self.sources.len()];
-        let table = literals::BuiltinTable::get();
         for (id, src) in self.sources.iter().enumerate() {
             // Built-in regexes' literals were worked out ahead of time (the slow half of
             // start-up: parsing and extracting); a user's regex is worked out here.
-            let mine = match table.lookup(src) {
-                Some(known) => known.map(<[Vec<u8>]>::to_vec),
-                None => literals::required_literals_of(src),
-            };
+            let mine = literals::literals_for(src);
             let Some(mine) = mine else {
                 continue;
             };
@@ -362,7 +358,8 @@ impl RuleSet {
         if !other.flows.secret_paths.is_empty() {
             let mut patterns = self.flows.secret_paths.patterns().to_vec();
             patterns.extend_from_slice(other.flows.secret_paths.patterns());
-            self.flows.secret_paths = ferret_python::SecretPaths::new(patterns);
+            let literals = literals::literals_of_all(&patterns);
+            self.flows.secret_paths = ferret_python::SecretPaths::new(patterns, literals);
         }
         self.version = format!("{}+{}", self.version, other.version);
         self.finalize();

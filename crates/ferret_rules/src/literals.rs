@@ -26,6 +26,26 @@ pub(crate) fn required_literals_of(src: &str) -> Option<Vec<Vec<u8>>> {
     required_literals(&hir)
 }
 
+/// [`required_literals_of`], from the built-in table when `src` is in it.
+pub(crate) fn literals_for(src: &str) -> Option<Vec<Vec<u8>>> {
+    match BuiltinTable::get().lookup(src) {
+        Some(known) => known.map(<[Vec<u8>]>::to_vec),
+        None => required_literals_of(src),
+    }
+}
+
+/// The literals of a set of regexes: every match of one of them holds one of these, or None
+/// when some regex has none.
+pub(crate) fn literals_of_all(sources: &[String]) -> Option<Vec<Vec<u8>>> {
+    let mut all = Vec::new();
+    for src in sources {
+        all.extend(literals_for(src)?);
+    }
+    all.sort_unstable();
+    all.dedup();
+    Some(all)
+}
+
 const TABLE_TEXT: &str = include_str!("../builtin-literals.txt");
 
 /// `builtin-literals.txt`, parsed: regex source to its literals (None: it has none).
@@ -274,7 +294,8 @@ mod tests {
     #[test]
     fn builtin_literal_table_is_current() {
         let set = crate::load_builtin().expect("built-in rules load");
-        let text = table_text(&set.string_prefilter.sources);
+        let sources = builtin_sources(&set);
+        let text = table_text(&sources);
         if std::env::var_os("FERRET_BLESS").is_some() {
             let path = concat!(env!("CARGO_MANIFEST_DIR"), "/builtin-literals.txt");
             std::fs::write(path, &text).expect("write builtin-literals.txt");
@@ -289,19 +310,26 @@ mod tests {
         let table = BuiltinTable::parse(&text);
         assert_eq!(
             table.0.len(),
-            set.string_prefilter
-                .sources
+            sources
                 .iter()
                 .collect::<std::collections::BTreeSet<_>>()
                 .len()
         );
-        for src in &set.string_prefilter.sources {
+        for src in &sources {
             assert_eq!(
                 table.lookup(src).map(|l| l.map(<[Vec<u8>]>::to_vec)),
                 Some(required_literals_of(src)),
                 "{src}"
             );
         }
+    }
+
+    /// The regexes whose literals the table holds: `string` and `arg-string` conditions, and
+    /// the secret paths of `flow.toml`.
+    fn builtin_sources(set: &crate::RuleSet) -> Vec<String> {
+        let mut sources = set.string_prefilter.sources.clone();
+        sources.extend(set.flows.secret_paths.patterns().iter().cloned());
+        sources
     }
 
     /// Undecodable lines are left out (their regexes are worked out), never misread.

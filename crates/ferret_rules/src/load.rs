@@ -818,7 +818,8 @@ fn parse_flow_config_checked(
             paths.push(p.get_ref().clone());
         }
     }
-    cfg.secret_paths = SecretPaths::new(paths);
+    let literals = crate::literals::literals_of_all(&paths);
+    cfg.secret_paths = SecretPaths::new(paths, literals);
     Ok(cfg)
 }
 
