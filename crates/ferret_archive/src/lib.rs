@@ -206,8 +206,9 @@ pub(crate) struct Budget<'a> {
     raised: Vec<(&'static str, usize)>,
 }
 
-/// Issues listed per code: a hostile archive can raise one per member. Bounded per code, not in
-/// all, so a flood of one kind (10,000 symlinks) cannot push out another (one `../` path).
+/// Issues listed per code: a hostile archive can raise one per member (a crafted zip, a lie per
+/// entry). Bounded per code, not in all, so a flood of one kind (10,000 symlinks) cannot push
+/// out another (one `../` path).
 const ISSUES_LISTED_PER_CODE: usize = 20;
 
 impl<'a> Budget<'a> {

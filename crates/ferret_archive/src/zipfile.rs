@@ -211,7 +211,6 @@ pub(crate) fn read(
     }
     let spans = report_overlaps(bytes, &central, prefix, budget);
     let mut seen = HashSet::new();
-    let mut noise = Noise::default();
     for (i, entry) in central.iter().enumerate() {
         if budget.exhausted {
             break;
@@ -323,7 +322,7 @@ pub(crate) fn read(
                 "local header disagrees with the central directory ({}); both were read",
                 what.join(", ")
             );
-            noise.report(budget, "header-mismatch", &path, detail);
+            budget.issue("header-mismatch", &path, detail, false);
             // Read what the local header says too, under its own name (the same path when only
             // the sizes or method differ, so the content keeps its role).
             let local_path = if local_view.name == central_view.name {
@@ -349,7 +348,7 @@ pub(crate) fn read(
                 &mut inflater,
             );
             if let Some((path, detail)) = lie {
-                noise.report(budget, "size-mismatch", &path, detail);
+                budget.issue("size-mismatch", &path, detail, false);
             }
             if budget.exhausted {
                 break;
@@ -367,44 +366,8 @@ pub(crate) fn read(
             depth,
             budget,
             out,
-            &mut noise,
             &mut inflater,
         );
-    }
-    noise.summarize(budget, prefix);
-}
-
-/// Per-entry lies are listed one by one up to a bound, then summed up: a crafted zip can have
-/// one per entry, and each would be a finding.
-#[derive(Default)]
-struct Noise {
-    counts: Vec<(&'static str, usize)>,
-}
-
-const LIES_LISTED: usize = 10;
-
-impl Noise {
-    fn report(&mut self, budget: &mut Budget<'_>, code: &'static str, path: &str, detail: String) {
-        let n = match self.counts.iter_mut().find(|(c, _)| *c == code) {
-            Some((_, n)) => n,
-            None => {
-                self.counts.push((code, 0));
-                &mut self.counts.last_mut().unwrap().1
-            }
-        };
-        *n += 1;
-        if *n <= LIES_LISTED {
-            budget.issue(code, path, detail, false);
-        }
-    }
-
-    fn summarize(&self, budget: &mut Budget<'_>, prefix: &str) {
-        for &(code, n) in &self.counts {
-            if n > LIES_LISTED {
-                let detail = format!("{} more entries like the above", n - LIES_LISTED);
-                budget.issue(code, prefix, detail, false);
-            }
-        }
     }
 }
 
@@ -587,7 +550,6 @@ fn read_hidden<'a>(
     depth: usize,
     budget: &mut Budget<'_>,
     out: &mut Vec<Member>,
-    noise: &mut Noise,
     inflater: &mut Inflater<'a>,
 ) {
     // Gaps between the listed spans (sorted by start), then after the last one.
@@ -618,7 +580,7 @@ fn read_hidden<'a>(
                 "local header at byte {local_at} has no central directory entry (a streaming \
              extractor sees it, pip does not); read as the local header says"
             );
-            noise.report(budget, "header-mismatch", &path, detail);
+            budget.issue("header-mismatch", &path, detail, false);
             if !budget.admit_member(&path) {
                 return;
             }

@@ -785,24 +785,18 @@ const LISTED_PER_RULE_AND_FILE: u32 = 100;
 #[derive(Default)]
 struct Listed {
     /// Per rule index: (listed, not listed, earliest `when` listed).
-    counts: std::collections::HashMap<usize, (u32, u32, u8)>,
-}
-
-fn when_rank(when: ferret_report::When) -> u8 {
-    match when {
-        ferret_report::When::Install => 2,
-        ferret_report::When::Import => 1,
-        ferret_report::When::Runtime => 0,
-    }
+    counts: std::collections::HashMap<usize, (u32, u32, ferret_report::When)>,
 }
 
 impl Listed {
     fn admit(&mut self, rule: usize, when: ferret_report::When) -> bool {
-        let rank = when_rank(when);
-        let (listed, unlisted, best) = self.counts.entry(rule).or_insert((0, 0, 0));
-        if *listed < LISTED_PER_RULE_AND_FILE || rank > *best {
+        let (listed, unlisted, earliest) =
+            self.counts
+                .entry(rule)
+                .or_insert((0, 0, ferret_report::When::Runtime));
+        if *listed < LISTED_PER_RULE_AND_FILE || when < *earliest {
             *listed += 1;
-            *best = (*best).max(rank);
+            *earliest = (*earliest).min(when);
             true
         } else {
             *unlisted += 1;
