@@ -460,15 +460,18 @@ impl LineIndex {
             return count_chars(&bytes[start..end]);
         }
         let blocks = self.blocks.get_or_init(|| {
+            // One entry per block start, the text's end included (an offset there is asked).
             let mut acc = 0u32;
-            bytes
+            let mut blocks: Vec<u32> = bytes
                 .chunks(BLOCK)
                 .map(|c| {
                     let before = acc;
                     acc += count_chars(c) as u32;
                     before
                 })
-                .collect()
+                .collect();
+            blocks.push(acc);
+            blocks
         });
         let before = |at: usize| {
             let b = at / BLOCK;
@@ -490,7 +493,10 @@ impl LineIndex {
         let whole = self.line_text(text, line);
         let line_start =
             self.starts[(line as usize).saturating_sub(1).min(self.starts.len() - 1)] as usize;
-        let offset = (offset as usize).clamp(line_start, line_start + whole.len());
+        let mut offset = (offset as usize).clamp(line_start, line_start + whole.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &text[line_start..offset];
         // Shown from its start when the finding is within its first `4 * lead` characters
         // (snippets show 200).
@@ -546,6 +552,17 @@ mod line_index_tests {
         }
         assert_eq!(index.location(&text, 0), (1, 1));
         assert_eq!(index.location(&text, (text.len() - 2) as u32), (3, 3));
+    }
+
+    /// The end of a one-line text whose length is a whole number of blocks is a column too.
+    #[test]
+    fn the_end_of_a_text_of_whole_blocks_has_a_column() {
+        let text = "x".repeat(4 * super::BLOCK);
+        let index = LineIndex::new(&text);
+        assert_eq!(
+            index.location(&text, text.len() as u32),
+            (1, text.len() as u32 + 1)
+        );
     }
 
     /// A long line's snippet starts shortly before the finding; a short one is whole.
