@@ -202,8 +202,9 @@ pub(crate) struct Budget<'a> {
     pub exhausted: bool,
     /// Depth of archive nesting being read (0: the package itself).
     pub nested: usize,
-    /// Issues raised per code, listed or not (see [`Budget::issue`]).
-    raised: Vec<(&'static str, usize)>,
+    /// Issues raised per code, listed or not, and whether one not listed left the package
+    /// partly unread (see [`Budget::issue`]).
+    raised: Vec<(&'static str, usize, bool)>,
 }
 
 /// Issues listed per code: a hostile archive can raise one per member (a crafted zip, a lie per
@@ -227,18 +228,21 @@ impl<'a> Budget<'a> {
     }
 
     /// Records an issue; past [`ISSUES_LISTED_PER_CODE`] of one code, only counts it (and
-    /// [`Budget::finish`] says how many more there were). One that leaves the package partly
-    /// unread is always listed.
+    /// [`Budget::finish`] says how many more there were, and whether one of those left the
+    /// package partly unread).
     pub fn issue(&mut self, code: &'static str, path: &str, detail: String, incomplete: bool) {
-        let n = match self.raised.iter_mut().find(|(c, _)| *c == code) {
-            Some((_, n)) => n,
+        let i = match self.raised.iter().position(|(c, _, _)| *c == code) {
+            Some(i) => i,
             None => {
-                self.raised.push((code, 0));
-                &mut self.raised.last_mut().expect("just pushed").1
+                self.raised.push((code, 0, false));
+                self.raised.len() - 1
             }
         };
+        let (_, n, unlisted_incomplete) = &mut self.raised[i];
         *n += 1;
-        if *n <= ISSUES_LISTED_PER_CODE || incomplete {
+        if *n > ISSUES_LISTED_PER_CODE {
+            *unlisted_incomplete |= incomplete;
+        } else {
             self.issues.push(Issue {
                 code,
                 path: path.to_string(),
@@ -250,17 +254,17 @@ impl<'a> Budget<'a> {
 
     /// The issues, with one more per code whose issues were not all listed, saying how many.
     pub fn finish(mut self, prefix: &str) -> Vec<Issue> {
-        for (code, n) in std::mem::take(&mut self.raised) {
+        for (code, n, incomplete) in std::mem::take(&mut self.raised) {
             if n > ISSUES_LISTED_PER_CODE {
-                let listed = self.issues.iter().filter(|i| i.code == code).count();
-                if n > listed {
-                    self.issues.push(Issue {
-                        code,
-                        path: prefix.to_string(),
-                        detail: format!("{} more like the above, not listed", n - listed),
-                        incomplete: false,
-                    });
-                }
+                self.issues.push(Issue {
+                    code,
+                    path: prefix.to_string(),
+                    detail: format!(
+                        "{} more like the above, not listed",
+                        n - ISSUES_LISTED_PER_CODE
+                    ),
+                    incomplete,
+                });
             }
         }
         self.issues
@@ -294,7 +298,6 @@ impl<'a> Budget<'a> {
     }
 }
 
-/// Normalises a member path and reports attempts to escape the package.
 /// Longest member path kept as it is. Installers cannot extract longer ones (Linux's PATH_MAX
 /// is 4096 bytes); an archive can name members with megabytes each (PAX headers, zip names of
 /// 64 KB), which kept whole cost memory several times over (2,000 such names in a 400 MB tar:
@@ -314,6 +317,7 @@ fn shorten_path(raw: &str) -> String {
     format!("{}…{}", &raw[..head_end], &raw[tail_start..])
 }
 
+/// Normalises a member path and reports attempts to escape the package.
 pub(crate) fn normalize_path(raw: &str, budget: &mut Budget<'_>) -> String {
     let shortened;
     let raw = if raw.len() > MAX_PATH_BYTES {
