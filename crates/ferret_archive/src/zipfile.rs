@@ -698,6 +698,29 @@ mod tests {
         assert!(data.capacity() < 4096, "capacity {}", data.capacity());
     }
 
+    /// Issues of one kind are listed up to 20, then counted, even those that leave members
+    /// unread; the count keeps saying the package was partly unread.
+    #[test]
+    fn a_flood_of_unread_members_is_counted_not_listed() {
+        let entries: Vec<_> = (0..500)
+            .map(|i| {
+                let mut e = stored(&format!("p/m{i}.py"), b"x = 1\n");
+                e.method = 99;
+                e
+            })
+            .collect();
+        let a = read_bytes(&build(&entries), "p.zip", &Limits::default());
+        let unsupported: Vec<_> = a
+            .issues
+            .iter()
+            .filter(|i| i.code == "unsupported-compression")
+            .collect();
+        assert_eq!(unsupported.len(), 21);
+        let last = unsupported.last().unwrap();
+        assert_eq!(last.detail, "480 more like the above, not listed");
+        assert!(unsupported.iter().all(|i| i.incomplete));
+    }
+
     #[test]
     fn links_devices_prefix_and_damage() {
         let mut l = stored("p/link", b"/etc/passwd");
