@@ -562,15 +562,9 @@ impl<'a, 'f> Walker<'a, 'f> {
         self.budget.facts += 1;
         if self.budget.facts > MAX_FACTS {
             if self.budget.facts == MAX_FACTS + 1 {
-                self.out.issues.push(SourceIssue {
-                    code: "too-many-facts",
-                    start: self.base,
-                    end: self.base,
-                    detail: format!(
-                        "more than {MAX_FACTS} facts in one file; the rest was not analysed"
-                    ),
-                    incomplete: true,
-                });
+                let detail =
+                    format!("more than {MAX_FACTS} facts in one file; the rest was not analysed");
+                self.too_many_facts(self.base, self.base, detail);
             }
             return;
         }
@@ -594,6 +588,17 @@ impl<'a, 'f> Walker<'a, 'f> {
         });
     }
 
+    /// A per-file fact bound was reached: the rest of the file is not fully analysed.
+    fn too_many_facts(&mut self, start: u32, end: u32, detail: String) {
+        self.out.issues.push(SourceIssue {
+            code: "too-many-facts",
+            start,
+            end,
+            detail,
+            incomplete: true,
+        });
+    }
+
     fn string_fact(&mut self, v: &Val<'a>, range: TextRange) {
         if !self.emit {
             return;
@@ -606,17 +611,16 @@ impl<'a, 'f> Walker<'a, 'f> {
                 self.budget.string_bytes += len;
                 if self.budget.string_bytes > MAX_STRING_FACT_BYTES {
                     if self.budget.string_bytes - len <= MAX_STRING_FACT_BYTES {
-                        self.out.issues.push(SourceIssue {
-                            code: "too-many-facts",
-                            start: self.base + range.start().to_u32(),
-                            end: self.base + range.end().to_u32(),
-                            detail: format!(
-                                "strings built in this file exceed {} MiB; the rest were not \
-                                 matched",
-                                MAX_STRING_FACT_BYTES >> 20
-                            ),
-                            incomplete: true,
-                        });
+                        let detail = format!(
+                            "strings built in this file exceed {} MiB; the rest were not matched",
+                            MAX_STRING_FACT_BYTES >> 20
+                        );
+                        let base = self.base;
+                        self.too_many_facts(
+                            base + range.start().to_u32(),
+                            base + range.end().to_u32(),
+                            detail,
+                        );
                     }
                     return;
                 }

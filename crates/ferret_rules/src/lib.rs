@@ -358,8 +358,7 @@ impl RuleSet {
         if !other.flows.secret_paths.is_empty() {
             let mut patterns = self.flows.secret_paths.patterns().to_vec();
             patterns.extend_from_slice(other.flows.secret_paths.patterns());
-            let literals = literals::literals_of_all(&patterns);
-            self.flows.secret_paths = ferret_python::SecretPaths::new(patterns, literals);
+            self.flows.secret_paths = literals::secret_paths(patterns);
         }
         self.version = format!("{}+{}", self.version, other.version);
         self.finalize();

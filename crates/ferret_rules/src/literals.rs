@@ -34,16 +34,19 @@ pub(crate) fn literals_for(src: &str) -> Option<Vec<Vec<u8>>> {
     }
 }
 
-/// The literals of a set of regexes: every match of one of them holds one of these, or None
-/// when some regex has none.
-pub(crate) fn literals_of_all(sources: &[String]) -> Option<Vec<Vec<u8>>> {
+/// The secret-path set of these patterns, with the literals one of which every match of one
+/// of them holds (none when some pattern has none).
+pub(crate) fn secret_paths(patterns: Vec<String>) -> ferret_python::SecretPaths {
     let mut all = Vec::new();
-    for src in sources {
-        all.extend(literals_for(src)?);
+    for src in &patterns {
+        match literals_for(src) {
+            Some(l) => all.extend(l),
+            None => return ferret_python::SecretPaths::new(patterns, None),
+        }
     }
     all.sort_unstable();
     all.dedup();
-    Some(all)
+    ferret_python::SecretPaths::new(patterns, Some(all))
 }
 
 const TABLE_TEXT: &str = include_str!("../builtin-literals.txt");

@@ -2,7 +2,7 @@
 
 use crate::Regex;
 use crate::{pattern, Body, Cond, Docs, FactKinds, Rule, RuleSet, Within};
-use ferret_python::{flow, FlowConfig, FlowSet, Glob, Origin, SecretPaths};
+use ferret_python::{flow, FlowConfig, FlowSet, Glob, Origin};
 use ferret_report::{Confidence, RuleKind, Severity, When};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -818,8 +818,7 @@ fn parse_flow_config_checked(
             paths.push(p.get_ref().clone());
         }
     }
-    let literals = crate::literals::literals_of_all(&paths);
-    cfg.secret_paths = SecretPaths::new(paths, literals);
+    cfg.secret_paths = crate::literals::secret_paths(paths);
     Ok(cfg)
 }
 
