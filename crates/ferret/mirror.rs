@@ -163,7 +163,12 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         progress,
         log_interval: Duration::from_secs(a.log_interval.max(1)),
     };
-    let summary = ferret_mirror::scan(&engine, &cfg)?;
+    // The faster literal searcher and the lists a scan builds on first need, built on a core
+    // of their own (a few ms) while the first packages are read.
+    let summary = std::thread::scope(|s| {
+        s.spawn(|| engine.warm_up());
+        ferret_mirror::scan(&engine, &cfg)
+    })?;
     let threshold = a.fail_on.threshold();
     let failing = threshold.is_some_and(|t| summary.verdicts[t as usize..].iter().any(|&n| n > 0));
     Ok(if failing {
