@@ -322,6 +322,11 @@ fn in_input_order<T: Sync, R: Send>(
     mut sink: impl FnMut(R) -> Result<()>,
 ) -> Result<()> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    if let [only] = items {
+        // Nothing to order: scanned on this thread, which saves two hand-offs that cost a
+        // one-file scan ~0.2 ms, and up to 2 ms when a core was slow to take them.
+        return sink(scan(only));
+    }
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);

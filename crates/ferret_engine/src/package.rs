@@ -122,7 +122,9 @@ impl Package {
         extra_popular: Option<&PopularList>,
     ) -> Vec<Issue> {
         let mut out = Vec::new();
-        let list = PopularList::builtin();
+        // Loaded on first need: a lone source file has no name or metadata to check, and its
+        // scan need not wait ~1 ms for the list.
+        let list = PopularList::builtin;
         let meta_path = self
             .metadata
             .as_ref()
@@ -146,7 +148,9 @@ impl Package {
         let lists = extra_popular
             .map(|l| (l, "your --popular-list"))
             .into_iter()
-            .chain([(list, "PyPI")]);
+            .chain(std::iter::once_with(|| (list(), "PyPI")))
+            // None asked for without a candidate (`take(0)` never calls `once_with`).
+            .take(if candidates.is_empty() { 0 } else { 2 });
         'lists: for (l, source) in lists {
             for candidate in &candidates {
                 if own {
@@ -175,7 +179,7 @@ impl Package {
                     ));
                 }
             }
-            for s in check_metadata(meta, list) {
+            for s in check_metadata(meta, list()) {
                 out.push(issue(s.code, path, s.detail));
             }
             if let Some(s) = setup_mismatch(meta, setup_kwargs) {

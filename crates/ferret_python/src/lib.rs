@@ -12,11 +12,13 @@
 mod eval;
 mod fxhash;
 mod glob;
+mod literal_search;
 mod source;
 mod value;
 
 pub use ferret_decode::Step;
 pub use glob::{Glob, GlobIndex};
+pub use literal_search::LiteralSearch;
 
 /// Whether a bare name is a Python builtin (`exec` resolves to `builtins.exec`).
 pub fn is_builtin(name: &str) -> bool {
@@ -86,8 +88,9 @@ pub struct SecretPaths {
     /// Literals (lowercase) one of which every match of some pattern contains, when each
     /// pattern has some: most texts hold none, and are answered without the set, which is
     /// then never compiled in a scan that meets no candidate (1 ms of a small package's scan).
-    literals: Option<Vec<Vec<u8>>>,
-    searcher: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+    literals: Option<LiteralSearch>,
+    /// The shortest of the literals.
+    shortest_literal: usize,
     set: std::sync::OnceLock<Option<regex::bytes::RegexSet>>,
     min_len: std::sync::OnceLock<usize>,
 }
@@ -96,9 +99,11 @@ impl SecretPaths {
     /// Patterns whose syntax the caller checked; one that does not compile disables the set
     /// (the rule loader reports it with its location first). `literals`: see the field.
     pub fn new(patterns: Vec<String>, literals: Option<Vec<Vec<u8>>>) -> Self {
+        let literals = literals.filter(|l| !l.is_empty());
         Self {
             patterns,
-            literals: literals.filter(|l| !l.is_empty()),
+            shortest_literal: literals.iter().flatten().map(Vec::len).min().unwrap_or(0),
+            literals: literals.map(LiteralSearch::new),
             ..Self::default()
         }
     }
@@ -114,19 +119,7 @@ impl SecretPaths {
     /// Whether any pattern matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
         if let Some(literals) = &self.literals {
-            let searcher = self.searcher.get_or_init(|| {
-                // An NFA: a DFA (what the builder picks for so few literals) costs ~0.7 ms
-                // to build, for texts too few to repay it.
-                aho_corasick::AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .ascii_case_insensitive(true)
-                    .build(literals)
-                    .ok()
-            });
-            if searcher
-                .as_ref()
-                .is_some_and(|s| !s.is_match(text.as_bytes()))
-            {
+            if literals.is_match(text.as_bytes()) == Some(false) {
                 return false;
             }
         }
@@ -146,8 +139,8 @@ impl SecretPaths {
     /// match holds one, so is no shorter); else each pattern's shortest match, worked out.
     pub fn min_len(&self) -> usize {
         *self.min_len.get_or_init(|| {
-            if let Some(literals) = &self.literals {
-                return literals.iter().map(Vec::len).min().unwrap_or(0);
+            if self.literals.is_some() {
+                return self.shortest_literal;
             }
             self.patterns
                 .iter()

@@ -102,23 +102,16 @@ pub struct StringRegex {
 #[derive(Debug, Default, Clone)]
 pub struct StringPrefilter {
     sources: Vec<String>,
-    /// Built on the first question (~1.5 ms here): cheaper, even for one small package, than
+    /// Built on the first question (~0.5 ms here): cheaper, even for one small package, than
     /// compiling the regexes that the literals rule out.
     built: OnceLock<Literals>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Literals {
-    /// Every literal, ASCII-lowercased, matched in the ASCII-lowercased text (a superset of
-    /// what each regex needs, so skipping on a miss is sound).
-    lits: Vec<Vec<u8>>,
-    /// The literals as an NFA, quick to build.
-    searcher: Option<aho_corasick::AhoCorasick>,
-    /// The same literals as a DFA, built by the first thread to have searched
-    /// [`DFA_AFTER`] texts: it searches ~2.5 times faster but takes ~2 ms to build, a third
-    /// of a small scan's start-up (built on a spare core, it still cost one a millisecond).
-    /// Same literals in the same order, so the same pattern ids and the same answers.
-    fast: OnceLock<Option<aho_corasick::AhoCorasick>>,
+    /// Every literal, matched ignoring ASCII case (a superset of what each regex needs, so
+    /// skipping on a miss is sound).
+    search: ferret_python::LiteralSearch,
     /// For each literal, the regex it belongs to.
     owner: Vec<u32>,
     /// Per regex: whether it has literals (else it always runs).
@@ -143,20 +136,15 @@ impl StringPrefilter {
             };
             filtered[id] = true;
             owner.extend(std::iter::repeat_n(id as u32, mine.len()));
-            // Lowercase already, unless the shipped table was edited by hand.
-            lits.extend(mine.into_iter().map(|l| l.to_ascii_lowercase()));
+            lits.extend(mine);
         }
-        // Dense transitions only at the root: deeper dense states cost more to build (a
-        // 256-entry table each) than they save, and searched ~20 % slower here.
-        let searcher = literal_searcher(&lits, aho_corasick::AhoCorasickKind::ContiguousNFA);
-        if searcher.is_none() {
+        let search = ferret_python::LiteralSearch::new(lits);
+        if !search.warm_up() {
             // Cannot happen for a few hundred short literals; stay correct if it does.
             filtered.iter_mut().for_each(|f| *f = false);
         }
         Literals {
-            lits,
-            searcher,
-            fast: OnceLock::new(),
+            search,
             owner,
             filtered,
         }
@@ -175,62 +163,20 @@ impl StringPrefilter {
         if !built.filtered.get(id as usize).copied().unwrap_or(false) {
             return true;
         }
-        let Some(nfa) = &built.searcher else {
-            return true;
-        };
         let bits = hits.get_or_init(|| {
             let mut bits = vec![0u64; self.sources.len().div_ceil(64)];
-            // The literals are lowercase and searched in a lowercased copy: an automaton
-            // that folds case has twice the transitions, and took twice as long to build.
-            LOWERED.with_borrow_mut(|(lowered, searched)| {
-                *searched = searched.saturating_add(1);
-                let fast = match built.fast.get() {
-                    Some(fast) => fast.as_ref(),
-                    None if *searched >= DFA_AFTER => built
-                        .fast
-                        .get_or_init(|| {
-                            literal_searcher(&built.lits, aho_corasick::AhoCorasickKind::DFA)
-                        })
-                        .as_ref(),
-                    None => None,
-                };
-                let searcher = fast.unwrap_or(nfa);
-                lowered.clear();
-                lowered.extend(haystack.iter().map(u8::to_ascii_lowercase));
-                for m in searcher.find_overlapping_iter(lowered.as_slice()) {
-                    let r = built.owner[m.pattern().as_usize()] as usize;
-                    bits[r / 64] |= 1 << (r % 64);
-                }
-                if lowered.capacity() > 1 << 20 {
-                    *lowered = Vec::new();
-                }
+            let searched = built.search.for_each_match(haystack, |lit| {
+                let r = built.owner[lit] as usize;
+                bits[r / 64] |= 1 << (r % 64);
             });
+            if !searched {
+                // Unreachable: `filtered` is all false when the searcher failed to build.
+                bits.iter_mut().for_each(|b| *b = u64::MAX);
+            }
             bits
         });
         bits[id as usize / 64] & (1 << (id % 64)) != 0
     }
-}
-
-/// Texts a thread searches with the NFA before the DFA is built (see `Literals::fast`): the
-/// DFA saves ~75 ns a text, so it is built once a scan is long enough to repay it.
-const DFA_AFTER: u32 = 50_000;
-
-thread_local! {
-    /// The lowercased copy of the text being searched, kept for the next (up to 1 MiB), and
-    /// how many texts this thread has searched.
-    static LOWERED: std::cell::RefCell<(Vec<u8>, u32)> =
-        const { std::cell::RefCell::new((Vec::new(), 0)) };
-}
-
-fn literal_searcher(
-    lits: &[Vec<u8>],
-    kind: aho_corasick::AhoCorasickKind,
-) -> Option<aho_corasick::AhoCorasick> {
-    aho_corasick::AhoCorasick::builder()
-        .kind(Some(kind))
-        .dense_depth(1)
-        .build(lits)
-        .ok()
 }
 
 /// A rule regex: matched on UTF-8 bytes with ASCII classes (`\\w`, `\\d`, `(?i)`), which
@@ -623,7 +569,7 @@ impl Rule {
 
 #[cfg(test)]
 mod tests {
-    use super::{literal_searcher, RuleSet, StringHits, StringPrefilter};
+    use super::{RuleSet, StringHits, StringPrefilter};
 
     /// Which `string` regexes a string fact must be able to match, per rule: none known when
     /// another way to hold exists (an origin alone, a negation).
@@ -743,11 +689,7 @@ mod tests {
         };
         let with_nfa = answers();
         // The DFA a long scan switches to answers the same.
-        assert!(built.fast.get().is_none());
-        built
-            .fast
-            .get_or_init(|| literal_searcher(&built.lits, aho_corasick::AhoCorasickKind::DFA));
-        assert!(built.fast.get().is_some_and(Option::is_some));
+        assert!(built.search.force_dfa());
         assert_eq!(answers(), with_nfa);
     }
 }

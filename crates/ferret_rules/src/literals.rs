@@ -216,14 +216,26 @@ pub(crate) fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<
     Some(found)
 }
 
-/// Whether literal set `a` filters better than `b`: literals of at least four bytes first
-/// (three-byte ones occur by chance far more often), then fewer literals.
+/// Whether literal set `a` filters better than `b`: sets without a URL's opening first (every
+/// link in a package's strings holds `http://`, so a URL regex filtered on it was compiled and
+/// run on each; its host or path filters), then literals of at least four bytes (three-byte
+/// ones occur by chance far more often), then fewer literals.
 fn better_literals(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
     let key = |s: &[Vec<u8>]| {
         let shortest = s.iter().map(Vec::len).min().unwrap_or(0).min(4);
-        (std::cmp::Reverse(shortest), s.len())
+        (has_url_opening(s), std::cmp::Reverse(shortest), s.len())
     };
     key(a) < key(b)
+}
+
+/// Whether a literal is, or starts with, `http:`, `https:`, `://` or `www.` (or a piece of
+/// one).
+fn has_url_opening(set: &[Vec<u8>]) -> bool {
+    set.iter().any(|l| {
+        [&b"https:"[..], b"http:", b"://", b"www."]
+            .iter()
+            .any(|o| l.starts_with(o) || o.starts_with(l))
+    })
 }
 
 fn required_literals_at(hir: &regex_syntax::hir::Hir, depth: u32) -> Option<Vec<Vec<u8>>> {
@@ -258,7 +270,8 @@ fn required_literals_at(hir: &regex_syntax::hir::Hir, depth: u32) -> Option<Vec<
     offer(&mut best, usable(ExtractKind::Prefix));
     offer(&mut best, usable(ExtractKind::Suffix));
     // Good enough already: looking inside costs more than it could save.
-    let good = |b: &[Vec<u8>]| b.len() <= 16 && b.iter().all(|l| l.len() >= 4);
+    let good =
+        |b: &[Vec<u8>]| b.len() <= 16 && b.iter().all(|l| l.len() >= 4) && !has_url_opening(b);
     // Rule regexes nest a few levels; the bound only keeps a pathological one cheap.
     if depth < 16 && !best.as_deref().is_some_and(good) {
         match hir.kind() {
