@@ -364,7 +364,14 @@ impl RuleSet {
 
     /// Numbers the callee globs of every `call` and `inside.call` condition (see [`CallGlobs`]).
     pub fn finalize(&mut self) {
-        fn walk(c: &mut Cond, table: &mut Vec<Glob>, strings: &mut Vec<String>) {
+        /// Distinct callee globs, with each one's index by pattern (a scan of the table per
+        /// glob was quadratic: ~1 M instructions of start-up for the built-in rules).
+        #[derive(Default)]
+        struct Table {
+            globs: Vec<Glob>,
+            index: std::collections::HashMap<String, u32>,
+        }
+        fn walk(c: &mut Cond, table: &mut Table, strings: &mut Vec<String>) {
             match c {
                 Cond::All(cs) | Cond::Any(cs) => {
                     cs.iter_mut().for_each(|c| walk(c, table, strings));
@@ -387,12 +394,14 @@ impl RuleSet {
                     cg.ids = cg
                         .globs
                         .iter()
-                        .map(|g| match table.iter().position(|t| t == g) {
-                            Some(i) => i as u32,
-                            None => {
-                                table.push(g.clone());
-                                (table.len() - 1) as u32
-                            }
+                        .map(|g| {
+                            *table
+                                .index
+                                .entry(g.as_str().to_string())
+                                .or_insert_with(|| {
+                                    table.globs.push(g.clone());
+                                    (table.globs.len() - 1) as u32
+                                })
                         })
                         .collect();
                 }
@@ -457,7 +466,7 @@ impl RuleSet {
                 _ => None,
             }
         }
-        let mut table = Vec::new();
+        let mut table = Table::default();
         let mut strings = Vec::new();
         for r in &mut self.rules {
             if let Body::Match(c) = &mut r.body {
@@ -466,8 +475,8 @@ impl RuleSet {
                 r.required_strings = required(c, string_leaf);
             }
         }
-        self.call_index = GlobIndex::new(&table);
-        self.call_globs = table;
+        self.call_index = GlobIndex::new(&table.globs);
+        self.call_globs = table.globs;
         self.string_prefilter = StringPrefilter {
             sources: strings,
             ..StringPrefilter::default()
