@@ -8,7 +8,8 @@
 //! literals in the same order, so pattern ids, and answers, are the same whichever runs.
 //!
 //! Texts are searched in an ASCII-lowercased copy against lowercased literals: an automaton
-//! that folds case itself has twice the transitions and took twice as long to build.
+//! that folds case itself has twice the transitions and took twice as long to build. The copy
+//! is made [`CHUNK`] bytes at a time, so it stays small however long the text.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::sync::OnceLock;
@@ -18,9 +19,14 @@ use std::sync::OnceLock;
 /// a scan this long has repaid the build several times over.
 const DFA_AFTER_PER_BYTE: usize = 10;
 
+/// Bytes of a text lowercased and searched at a time (plus the longest literal's length less
+/// one, so that a literal across the boundary is found in the first piece): a string can be
+/// tens of MiB, and a copy of it per thread would be as large.
+const CHUNK: usize = 64 * 1024;
+
 thread_local! {
-    /// The lowercased copy of the text being searched (kept for the next one, up to 1 MiB),
-    /// and how many texts this thread has searched.
+    /// The lowercased piece of the text being searched (kept for the next text), and how
+    /// many texts this thread has searched.
     static LOWERED: std::cell::RefCell<(Vec<u8>, u32)> =
         const { std::cell::RefCell::new((Vec::new(), 0)) };
 }
@@ -28,6 +34,8 @@ thread_local! {
 #[derive(Debug, Clone, Default)]
 pub struct LiteralSearch {
     literals: Vec<Vec<u8>>,
+    /// The longest literal's length.
+    longest: usize,
     /// Texts searched on a thread before it builds the DFA.
     dfa_after: u32,
     nfa: OnceLock<Option<AhoCorasick>>,
@@ -43,6 +51,7 @@ impl LiteralSearch {
             .collect();
         let bytes: usize = literals.iter().map(Vec::len).sum();
         Self {
+            longest: literals.iter().map(Vec::len).max().unwrap_or(0),
             dfa_after: u32::try_from(bytes.saturating_mul(DFA_AFTER_PER_BYTE).max(1_000))
                 .unwrap_or(u32::MAX),
             literals,
@@ -63,7 +72,7 @@ impl LiteralSearch {
     }
 
     /// Calls `found` with the index of every literal occurring in `text` (overlaps included,
-    /// in no set order). Returns false, having called nothing, when the searcher could not be
+    /// in no set order; one near a piece's end may be reported twice). Returns false, having called nothing, when the searcher could not be
     /// built (cannot happen for a few hundred short literals): the caller must then assume
     /// that any literal may occur.
     pub fn for_each_match(&self, text: &[u8], mut found: impl FnMut(usize)) -> bool {
@@ -71,17 +80,26 @@ impl LiteralSearch {
             for m in searcher.find_overlapping_iter(lowered) {
                 found(m.pattern().as_usize());
             }
+            true
         })
     }
 
     /// Whether some literal occurs in `text`; None when the searcher could not be built.
     pub fn is_match(&self, text: &[u8]) -> Option<bool> {
         let mut hit = false;
-        self.with_searcher(text, |searcher, lowered| hit = searcher.is_match(lowered))
-            .then_some(hit)
+        self.with_searcher(text, |searcher, lowered| {
+            hit = searcher.is_match(lowered);
+            !hit
+        })
+        .then_some(hit)
     }
 
-    fn with_searcher(&self, text: &[u8], search: impl FnOnce(&AhoCorasick, &[u8])) -> bool {
+    /// Runs `search` on each lowercased piece of `text` while it returns true.
+    fn with_searcher(
+        &self,
+        text: &[u8],
+        mut search: impl FnMut(&AhoCorasick, &[u8]) -> bool,
+    ) -> bool {
         let Some(nfa) = self.nfa() else {
             return false;
         };
@@ -95,11 +113,17 @@ impl LiteralSearch {
                     .as_ref(),
                 None => None,
             };
-            lowered.clear();
-            lowered.extend(text.iter().map(u8::to_ascii_lowercase));
-            search(dfa.unwrap_or(nfa), lowered);
-            if lowered.capacity() > 1 << 20 {
-                *lowered = Vec::new();
+            let searcher = dfa.unwrap_or(nfa);
+            let overlap = self.longest.saturating_sub(1);
+            let mut start = 0;
+            loop {
+                let end = text.len().min(start + CHUNK + overlap);
+                lowered.clear();
+                lowered.extend(text[start..end].iter().map(u8::to_ascii_lowercase));
+                if !search(searcher, lowered) || end == text.len() {
+                    break;
+                }
+                start += CHUNK;
             }
         });
         true
@@ -126,7 +150,7 @@ fn build(literals: &[Vec<u8>], kind: AhoCorasickKind) -> Option<AhoCorasick> {
 
 #[cfg(test)]
 mod tests {
-    use super::LiteralSearch;
+    use super::{LiteralSearch, CHUNK};
 
     #[test]
     fn nfa_and_dfa_find_the_same_literals_ignoring_case() {
@@ -162,5 +186,20 @@ mod tests {
         );
         assert!(search.force_dfa());
         assert_eq!(found(&search), by_nfa);
+    }
+
+    #[test]
+    fn literals_across_a_piece_boundary_are_found() {
+        let search = LiteralSearch::new([b"webhook".to_vec(), b"ssh/".to_vec()]);
+        for at in [CHUNK - 7, CHUNK - 3, CHUNK - 1, CHUNK, 2 * CHUNK - 2] {
+            let mut text = vec![b'x'; 2 * CHUNK + 100];
+            text[at..at + 7].copy_from_slice(b"WebHook");
+            let mut ids = Vec::new();
+            assert!(search.for_each_match(&text, |i| ids.push(i)));
+            assert!(ids.contains(&0), "at {at}");
+            assert!(!ids.contains(&1), "at {at}");
+            assert_eq!(search.is_match(&text), Some(true), "at {at}");
+        }
+        assert_eq!(search.is_match(&vec![b'x'; 3 * CHUNK]), Some(false));
     }
 }
