@@ -324,8 +324,9 @@ fn in_input_order<T: Sync, R: Send>(
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     if let [only] = items {
         // Nothing to order: scanned on this thread, which saves two hand-offs that cost a
-        // one-file scan ~0.2 ms, and up to 2 ms when a core was slow to take them.
-        return sink(scan(only));
+        // one-file scan ~0.2 ms, and up to 2 ms when a core was slow to take them. On a stack
+        // as large as a pool thread's, not on the main thread's (8 MiB, or what ulimit says).
+        return sink(stacker::grow(SCAN_STACK, || scan(only)));
     }
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
@@ -367,10 +368,13 @@ fn in_input_order<T: Sync, R: Send>(
     })
 }
 
+/// The stack a package is scanned on: a pool thread's, or the one a lone input gets.
+const SCAN_STACK: usize = 64 << 20;
+
 pub(crate) fn init_threads(jobs: Option<usize>) {
     // Large stacks: a deep syntax tree is walked on a growable stack, but a margin costs
     // nothing (stack pages are committed only when touched).
-    let mut b = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
+    let mut b = rayon::ThreadPoolBuilder::new().stack_size(SCAN_STACK);
     if let Some(j) = jobs {
         b = b.num_threads(j.max(1));
     }
