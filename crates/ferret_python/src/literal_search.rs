@@ -2,10 +2,11 @@
 //! scan and fast to run for a long one.
 //!
 //! It starts as an NFA (the built-in rules' ~700 literals build in ~0.5 ms) and becomes a DFA
-//! (~2.5 times faster per text, ~2 ms to build) once the thread asking has searched ten
-//! texts per byte of literals (see [`DFA_AFTER_PER_BYTE`]): built up front, the DFA was a third of a one-file scan's start-up,
-//! and built on a spare core it still slowed that scan by a millisecond. Both hold the same
-//! literals in the same order, so pattern ids, and answers, are the same whichever runs.
+//! (~2.5 times faster per text, ~2 ms to build) once the thread asking has searched ten texts
+//! per byte of literals (see [`DFA_AFTER_PER_BYTE`]): built up front, the DFA was a third of a
+//! one-file scan's start-up, and built on a spare core it still slowed that scan by a
+//! millisecond. Both hold the same literals in the same order, so pattern ids, and answers,
+//! are the same whichever runs.
 //!
 //! Texts are searched in an ASCII-lowercased copy against lowercased literals: an automaton
 //! that folds case itself has twice the transitions and took twice as long to build. The copy
@@ -72,9 +73,9 @@ impl LiteralSearch {
     }
 
     /// Calls `found` with the index of every literal occurring in `text` (overlaps included,
-    /// in no set order; one near a piece's end may be reported twice). Returns false, having called nothing, when the searcher could not be
-    /// built (cannot happen for a few hundred short literals): the caller must then assume
-    /// that any literal may occur.
+    /// in no set order; one near a piece's end may be reported twice). Returns false, having
+    /// called nothing, when the searcher could not be built (cannot happen for a few hundred
+    /// short literals): the caller must then assume that any literal may occur.
     pub fn for_each_match(&self, text: &[u8], mut found: impl FnMut(usize)) -> bool {
         self.with_searcher(text, |searcher, lowered| {
             for m in searcher.find_overlapping_iter(lowered) {
@@ -103,29 +104,33 @@ impl LiteralSearch {
         let Some(nfa) = self.nfa() else {
             return false;
         };
-        LOWERED.with_borrow_mut(|(lowered, searched)| {
+        // The buffer is taken out while in use: a search started from `search` (none is
+        // today) gets a fresh one instead of a second borrow, which would panic.
+        let (mut lowered, searched) = LOWERED.with_borrow_mut(|(buffer, searched)| {
             *searched = searched.saturating_add(1);
-            let dfa = match self.dfa.get() {
-                Some(dfa) => dfa.as_ref(),
-                None if *searched >= self.dfa_after => self
-                    .dfa
-                    .get_or_init(|| build(&self.literals, AhoCorasickKind::DFA))
-                    .as_ref(),
-                None => None,
-            };
-            let searcher = dfa.unwrap_or(nfa);
-            let overlap = self.longest.saturating_sub(1);
-            let mut start = 0;
-            loop {
-                let end = text.len().min(start + CHUNK + overlap);
-                lowered.clear();
-                lowered.extend(text[start..end].iter().map(u8::to_ascii_lowercase));
-                if !search(searcher, lowered) || end == text.len() {
-                    break;
-                }
-                start += CHUNK;
-            }
+            (std::mem::take(buffer), *searched)
         });
+        let dfa = match self.dfa.get() {
+            Some(dfa) => dfa.as_ref(),
+            None if searched >= self.dfa_after => self
+                .dfa
+                .get_or_init(|| build(&self.literals, AhoCorasickKind::DFA))
+                .as_ref(),
+            None => None,
+        };
+        let searcher = dfa.unwrap_or(nfa);
+        let overlap = self.longest.saturating_sub(1);
+        let mut start = 0;
+        loop {
+            let end = text.len().min(start + CHUNK + overlap);
+            lowered.clear();
+            lowered.extend(text[start..end].iter().map(u8::to_ascii_lowercase));
+            if !search(searcher, &lowered) || end == text.len() {
+                break;
+            }
+            start += CHUNK;
+        }
+        LOWERED.with_borrow_mut(|(buffer, _)| *buffer = lowered);
         true
     }
 
@@ -186,6 +191,17 @@ mod tests {
         );
         assert!(search.force_dfa());
         assert_eq!(found(&search), by_nfa);
+    }
+
+    #[test]
+    fn a_search_inside_a_search_does_not_panic() {
+        let outer = LiteralSearch::new([b"abc".to_vec()]);
+        let inner = LiteralSearch::new([b"xyz".to_vec()]);
+        let mut inner_hits = Vec::new();
+        assert!(outer.for_each_match(b"ABC", |_| {
+            inner_hits.push(inner.is_match(b"..XyZ.."));
+        }));
+        assert_eq!(inner_hits, [Some(true)]);
     }
 
     #[test]
