@@ -163,8 +163,8 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         progress,
         log_interval: Duration::from_secs(a.log_interval.max(1)),
     };
-    // The faster literal searcher and the lists a scan builds on first need, built on a core
-    // of their own (a few ms) while the first packages are read.
+    // The literal searcher and the lists a scan builds on first need, built on a core of
+    // their own (a few ms) while the first packages are read.
     let summary = std::thread::scope(|s| {
         s.spawn(|| engine.warm_up());
         ferret_mirror::scan(&engine, &cfg)

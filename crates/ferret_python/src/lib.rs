@@ -89,8 +89,6 @@ pub struct SecretPaths {
     /// pattern has some: most texts hold none, and are answered without the set, which is
     /// then never compiled in a scan that meets no candidate (1 ms of a small package's scan).
     literals: Option<LiteralSearch>,
-    /// The shortest of the literals.
-    shortest_literal: usize,
     set: std::sync::OnceLock<Option<regex::bytes::RegexSet>>,
     min_len: std::sync::OnceLock<usize>,
 }
@@ -99,11 +97,9 @@ impl SecretPaths {
     /// Patterns whose syntax the caller checked; one that does not compile disables the set
     /// (the rule loader reports it with its location first). `literals`: see the field.
     pub fn new(patterns: Vec<String>, literals: Option<Vec<Vec<u8>>>) -> Self {
-        let literals = literals.filter(|l| !l.is_empty());
         Self {
             patterns,
-            shortest_literal: literals.iter().flatten().map(Vec::len).min().unwrap_or(0),
-            literals: literals.map(LiteralSearch::new),
+            literals: literals.filter(|l| !l.is_empty()).map(LiteralSearch::new),
             ..Self::default()
         }
     }
@@ -139,8 +135,8 @@ impl SecretPaths {
     /// match holds one, so is no shorter); else each pattern's shortest match, worked out.
     pub fn min_len(&self) -> usize {
         *self.min_len.get_or_init(|| {
-            if self.literals.is_some() {
-                return self.shortest_literal;
+            if let Some(literals) = &self.literals {
+                return literals.shortest();
             }
             self.patterns
                 .iter()

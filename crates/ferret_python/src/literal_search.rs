@@ -60,6 +60,11 @@ impl LiteralSearch {
         }
     }
 
+    /// The shortest literal's length (0 without literals).
+    pub fn shortest(&self) -> usize {
+        self.literals.iter().map(Vec::len).min().unwrap_or(0)
+    }
+
     /// Builds the NFA now (for a caller with a spare core). False when it cannot be built, in
     /// which case every search says so too.
     pub fn warm_up(&self) -> bool {
