@@ -228,8 +228,8 @@ fn better_literals(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
     key(a) < key(b)
 }
 
-/// Whether a literal is, or starts with, `http:`, `https:`, `://` or `www.` (or a piece of
-/// one).
+/// Whether some literal of the set is, or starts with, `http:`, `https:`, `://` or `www.` (or
+/// a piece of one).
 fn has_url_opening(set: &[Vec<u8>]) -> bool {
     set.iter().any(|l| {
         [&b"https:"[..], b"http:", b"://", b"www."]
@@ -304,7 +304,7 @@ fn required_literals_at(hir: &regex_syntax::hir::Hir, depth: u32) -> Option<Vec<
 
 #[cfg(test)]
 mod tests {
-    use super::{hex, required_literals_of, table_text, BuiltinTable, TABLE_TEXT};
+    use super::{has_url_opening, hex, required_literals_of, table_text, BuiltinTable, TABLE_TEXT};
 
     /// The shipped table is what the code works out for the built-in rules' regexes now.
     #[test]
@@ -342,6 +342,20 @@ mod tests {
         let mut sources = set.string_prefilter.sources.clone();
         sources.extend(set.flows.secret_paths.patterns().iter().cloned());
         sources
+    }
+
+    /// A URL regex is filtered on what sets its URLs apart, not on the opening every link has.
+    #[test]
+    fn url_openings_are_chosen_last() {
+        let lits = |src: &str| required_literals_of(src).expect(src);
+        for src in [
+            r"(?i)https?://((ptb|canary)\.)?discord(app)?\.com/api/webhooks/\d+",
+            r"(?i)^https?://\S+\.(exe|msi)(\?\S*)?$",
+        ] {
+            assert!(!has_url_opening(&lits(src)), "{src}: {:?}", lits(src));
+        }
+        // With nothing else to go on, the opening is still better than no filter.
+        assert_eq!(lits(r"(?i)^https?://\S+$"), [b"http".to_vec()]);
     }
 
     /// Undecodable lines are left out (their regexes are worked out), never misread.
