@@ -42,6 +42,8 @@ const MAX_FACTS: usize = 1_000_000;
 /// can repeat it quadratically (`x = x + "..."` 100,000 times: 6 GB of facts to search, 28 s
 /// and 2.2 GB of memory before this bound).
 const MAX_STRING_FACT_BYTES: usize = 64 << 20;
+/// A string fact keeps this much of its value's text (rules match its start).
+const MAX_STRING_FACT_TEXT: usize = 64 * 1024;
 const MAX_ITEMS: usize = 200_000;
 const MAX_INLINE: u32 = 8;
 /// Distinct constant strings per file that `eval()` may fold as expressions (`eval("eval")`).
@@ -603,11 +605,11 @@ impl<'a, 'f> Walker<'a, 'f> {
         if !self.emit {
             return;
         }
-        if let Some(text) = v.as_text() {
+        if let Some(text) = v.text_prefix(MAX_STRING_FACT_TEXT) {
             // Rules look for URLs, paths, commands and tokens: one or two characters never
             // make one, and skipping them keeps big files' fact lists small.
             if text.len() >= 3 {
-                let len = text.len().min(64 * 1024);
+                let len = text.len();
                 self.budget.string_bytes += len;
                 if self.budget.string_bytes > MAX_STRING_FACT_BYTES {
                     if self.budget.string_bytes - len <= MAX_STRING_FACT_BYTES {
@@ -626,7 +628,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 self.fact(
                     FactKind::Str {
-                        value: truncate(&text, len),
+                        value: text.into_owned(),
                         origin: v.origin,
                     },
                     range,
@@ -858,7 +860,15 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// earlier in the file see constants assigned later (as they would when called).
     fn prescan_constants(&mut self, body: &'a [Stmt]) {
         let emit = std::mem::replace(&mut self.emit, false);
-        for s in body.iter().take(10_000) {
+        let body = &body[..body.len().min(10_000)];
+        let mut i = 0;
+        while i < body.len() {
+            if let Some(n) = self.append_run(&body[i..], true) {
+                i += n;
+                continue;
+            }
+            let s = &body[i];
+            i += 1;
             if let Stmt::Assign(a) = s {
                 if matches!(
                     &*a.value,
@@ -885,12 +895,116 @@ impl<'a, 'f> Walker<'a, 'f> {
     // ---- statements --------------------------------------------------------------------
 
     fn stmts(&mut self, body: &'a [Stmt]) {
-        for s in body {
+        let mut i = 0;
+        while i < body.len() {
             if self.budget.timed_out {
                 return;
             }
-            self.stmt(s);
+            match self.append_run(&body[i..], false) {
+                Some(n) => i += n,
+                None => {
+                    self.stmt(&body[i]);
+                    i += 1;
+                }
+            }
         }
+    }
+
+    /// `s = s + <piece>` or `s += <piece>`, statement after statement, on a str or bytes (how
+    /// generated code builds a long constant): the pieces go into one buffer and the name is
+    /// bound once. One statement at a time, each copied the whole value so far and, when an
+    /// assignment, emitted it as a fact: quadratic, and a few thousand lines spent the file's
+    /// budget. The bound value is the one the statements give in turn; one fact for the
+    /// built value, spanning the run, stands for the facts of its prefixes. Returns how many
+    /// statements were taken; None when `rest` does not start with two appends to one name
+    /// (pieces that mention the name are not appends). `prescan`: as `prescan_constants`
+    /// would (assignments only, bound only when known).
+    fn append_run(&mut self, rest: &'a [Stmt], prescan: bool) -> Option<usize> {
+        let name = append_to(rest.first()?, prescan)?.0;
+        if append_to(rest.get(1)?, prescan)?.0 != name {
+            return None;
+        }
+        let start = self.lookup(name);
+        let mut buf = match &start.v {
+            V::Str(s) => Buf::Str(s.to_string()),
+            V::Bytes(b) => Buf::Bytes(b.to_vec()),
+            _ => return None,
+        };
+        let max = self.budget.max_value;
+        let mut acc = Val::unknown().with_flows(start.flows);
+        acc.origin = start.origin;
+        acc.chain = start.chain.clone();
+        acc.dynamic = start.dynamic;
+        let mut taken = 0;
+        let mut assigned: Option<TextRange> = None;
+        let mut rest_value = None;
+        for s in rest {
+            let Some((n, piece, is_assign)) = append_to(s, prescan) else {
+                break;
+            };
+            if n != name || !self.enter() {
+                break;
+            }
+            let v = self.eval(piece);
+            self.depth -= 1;
+            taken += 1;
+            let appended = match (&mut buf, &v.v) {
+                (Buf::Str(b), V::Str(p)) if b.len() + p.len() <= max => {
+                    b.push_str(p);
+                    true
+                }
+                (Buf::Bytes(b), V::Bytes(p)) if b.len() + p.len() <= max => {
+                    b.extend_from_slice(p);
+                    true
+                }
+                _ => false,
+            };
+            if !appended {
+                // This piece ends the run: the step-by-step path takes it from here.
+                rest_value = Some((v, is_assign, s.range()));
+                break;
+            }
+            acc.flows |= v.flows;
+            acc.origin = acc.origin.max(v.origin).max(Origin::Folded);
+            acc.dynamic |= v.dynamic;
+            if v.chain.len() > acc.chain.len() {
+                acc.chain = v.chain.clone();
+            }
+            if is_assign {
+                let r = s.range();
+                assigned = Some(assigned.map_or(r, |a| a.cover(r)));
+            }
+            if self.budget.timed_out {
+                break;
+            }
+        }
+        if taken == 0 {
+            return None;
+        }
+        acc.v = match buf {
+            Buf::Str(b) => V::Str(b.into()),
+            Buf::Bytes(b) => V::Bytes(b.into()),
+        };
+        if let Some(range) = assigned {
+            self.string_fact(&acc, range);
+        }
+        let value = match rest_value {
+            Some((v, is_assign, range)) => {
+                let next = self.binop(acc.clone(), Operator::Add, v);
+                if is_assign {
+                    self.string_fact(&next, range);
+                }
+                // The prescan binds known values only: the name keeps the run's so far.
+                if prescan && !next.is_known() {
+                    acc
+                } else {
+                    next
+                }
+            }
+            None => acc,
+        };
+        self.bind_name(name, value);
+        Some(taken)
     }
 
     fn stmt(&mut self, s: &'a Stmt) {
@@ -3428,6 +3542,46 @@ fn mentions(e: &Expr, name: &str) -> bool {
     let mut f = Finder { name, found: false };
     visitor::Visitor::visit_expr(&mut f, e);
     f.found
+}
+
+/// `name = name + <piece>` (and, unless `assign_only`, `name += <piece>`) where the piece
+/// does not mention the name: (name, piece, whether an assignment).
+fn append_to(s: &Stmt, assign_only: bool) -> Option<(&str, &Expr, bool)> {
+    let (target, piece, is_assign) = match s {
+        Stmt::Assign(a) => {
+            let [target] = &a.targets[..] else {
+                return None;
+            };
+            let Expr::BinOp(b) = &*a.value else {
+                return None;
+            };
+            let Expr::Name(left) = &*b.left else {
+                return None;
+            };
+            let Expr::Name(t) = target else {
+                return None;
+            };
+            if b.op != Operator::Add || left.id != t.id {
+                return None;
+            }
+            (t, &*b.right, true)
+        }
+        Stmt::AugAssign(a) if !assign_only && a.op == Operator::Add => {
+            let Expr::Name(t) = &*a.target else {
+                return None;
+            };
+            (t, &*a.value, false)
+        }
+        _ => return None,
+    };
+    let name = target.id.as_str();
+    (!mentions(piece, name)).then_some((name, piece, is_assign))
+}
+
+/// The value an append run builds.
+enum Buf {
+    Str(String),
+    Bytes(Vec<u8>),
 }
 
 struct LoopPlan<'a> {

@@ -2,6 +2,7 @@
 
 use crate::{FlowSet, Origin, Step};
 use ruff_python_ast::{ExprLambda, StmtFunctionDef};
+use std::borrow::Cow;
 use std::rc::Rc;
 
 #[derive(Clone, Debug)]
@@ -99,6 +100,21 @@ impl<'a> Val<'a> {
             // `String::from`, not `to_string`: this is hot and formatting machinery is slow.
             V::Str(s) => Some(String::from(&**s)),
             V::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+            _ => None,
+        }
+    }
+    /// `as_text` cut to at most `max` bytes (on a character boundary), without copying the
+    /// rest: string facts keep a prefix, and a value can be megabytes.
+    pub fn text_prefix(&self, max: usize) -> Option<Cow<'_, str>> {
+        match &self.v {
+            V::Str(s) => Some(Cow::Borrowed(cut(s, max))),
+            // Lossy text of a prefix four bytes longer than `max`: a sequence the cut splits
+            // is replaced in that text after position `max`, so the first `max` bytes are
+            // those of the whole value's lossy text.
+            V::Bytes(b) => Some(match String::from_utf8_lossy(&b[..b.len().min(max + 4)]) {
+                Cow::Borrowed(t) => Cow::Borrowed(cut(t, max)),
+                Cow::Owned(t) => Cow::Owned(cut(&t, max).to_string()),
+            }),
             _ => None,
         }
     }
@@ -250,12 +266,17 @@ pub(crate) fn range_item(start: i64, stop: i64, step: i64, index: i64) -> Option
 }
 
 pub(crate) fn truncate(s: &str, max: usize) -> String {
+    cut(s, max).to_string()
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+pub(crate) fn cut(s: &str, max: usize) -> &str {
     if s.len() <= max {
-        return s.to_string();
+        return s;
     }
     let mut end = max;
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    s[..end].to_string()
+    &s[..end]
 }

@@ -328,3 +328,73 @@ fn fstring_known_in_part_is_an_argument_text() {
     let src = "import sys\nexec(f\"import os; os.system('id') # {sys.argv}\")\n";
     assert!(!callees(src).contains(&"os.system".to_string()));
 }
+
+#[test]
+fn straight_line_appends_build_one_value() {
+    // Generated code builds a long constant a statement at a time; the pieces, in order, with
+    // a str piece that is not a literal and an assignment form mixed in.
+    let mut src = String::from("import os\nx = 'cu'\nx += 'rl '\nx = x + 'http://'\n");
+    for i in 0..20_000 {
+        src.push_str(&format!("x += 'p{i:05}'\n"));
+    }
+    src.push_str("x = x + '.example.invalid'\nos.system(x)\n");
+    let f = module_facts(&src);
+    let want: String = std::iter::once("curl http://".to_string())
+        .chain((0..20_000).map(|i| format!("p{i:05}")))
+        .chain(std::iter::once(".example.invalid".to_string()))
+        .collect();
+    let arg = f.facts.iter().find_map(|x| match &x.kind {
+        FactKind::Call(c) if c.callee == "os.system" => c.arg_strings.first().cloned(),
+        _ => None,
+    });
+    // Call arguments keep their first 4 KiB, string facts their first 64 KiB.
+    assert_eq!(arg.as_deref(), Some(&want[..4096]));
+    // Nothing was left unanalysed, and the built value is one fact, not one per statement.
+    assert!(f.issues.is_empty(), "{:?}", f.issues);
+    let built: Vec<&str> = f
+        .facts
+        .iter()
+        .filter_map(|x| match &x.kind {
+            FactKind::Str { value, .. } if value.starts_with("curl ") => Some(value.as_str()),
+            _ => None,
+        })
+        .collect();
+    // The run's, and the argument of `os.system` (step by step: one per assignment, each
+    // holding the whole value so far).
+    assert_eq!(
+        built.len(),
+        2,
+        "{:?}",
+        built.iter().map(|b| b.len()).collect::<Vec<_>>()
+    );
+    assert!(built.iter().all(|b| *b == &want[..64 * 1024]));
+
+    // A piece that is not text ends the run; the value is unknown from there, as step by step.
+    let src = "import os\nx = 'a'\nx += 'b'\nx += os.environ['HOME']\nx += 'c'\nos.system(x)\n";
+    let c = calls(src);
+    assert!(
+        c.iter()
+            .any(|c| c.0 == "os.system" && c.2 & ferret_python::flow::ENV != 0),
+        "{c:?}"
+    );
+    assert_eq!(system_arg(src), None);
+    // A piece that reads the name itself is not an append: `x = x + x` doubles.
+    assert_eq!(
+        system_arg("import os\nx = 'ab'\nx = x + x\nx += x\nos.system(x)\n").as_deref(),
+        Some("abababab")
+    );
+    // A function defined above sees the constant a run builds below (the prescan).
+    assert_eq!(
+        system_arg(
+            "import os\ndef f():\n    os.system(y)\ny = 'ec'\ny = y + 'h'\ny = y + 'o'\nf()\n"
+        )
+        .as_deref(),
+        Some("echo")
+    );
+    // Bytes too.
+    assert_eq!(
+        system_arg("import os\nx = b'e'\nx += b'ch'\nx = x + b'o'\nos.system(x.decode())\n")
+            .as_deref(),
+        Some("echo")
+    );
+}
