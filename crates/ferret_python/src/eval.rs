@@ -910,26 +910,22 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
     }
 
-    /// `s = s + <piece>` or `s += <piece>`, statement after statement, on a str or bytes (how
-    /// generated code builds a long constant): the pieces go into one buffer and the name is
-    /// bound once. One statement at a time, each copied the whole value so far and, when an
-    /// assignment, emitted it as a fact: quadratic, and a few thousand lines spent the file's
-    /// budget. The bound value is the one the statements give in turn; one fact for the
-    /// built value, spanning the run, stands for the facts of its prefixes. Returns how many
-    /// statements were taken; None when `rest` does not start with two appends to one name
-    /// (pieces that mention the name are not appends). `prescan`: as `prescan_constants`
-    /// would (assignments only, bound only when known).
+    /// `s = s + <piece>`, `s += <piece>` or `s = <piece> + s`, statement after statement, on a
+    /// str, bytes or list (how generated code builds a long constant): the pieces are gathered
+    /// and the name is bound once. One statement at a time, each copied the whole value so
+    /// far and, when an assignment, emitted it as a fact: quadratic, and a few thousand lines
+    /// spent the file's budget. The bound value is the one the statements give in turn; one
+    /// fact for the built value, spanning the run, stands for the facts of its prefixes.
+    /// Returns how many statements were taken; None when `rest` does not start with two such
+    /// statements on one name (pieces that mention the name do not count). `prescan`: as
+    /// `prescan_constants` would (assignments only, bound only when known).
     fn append_run(&mut self, rest: &'a [Stmt], prescan: bool) -> Option<usize> {
-        let name = append_to(rest.first()?, prescan)?.0;
-        if append_to(rest.get(1)?, prescan)?.0 != name {
+        let name = append_to(rest.first()?, prescan)?.name;
+        if append_to(rest.get(1)?, prescan)?.name != name {
             return None;
         }
         let start = self.lookup(name);
-        let mut buf = match &start.v {
-            V::Str(s) => Buf::Str(s.to_string()),
-            V::Bytes(b) => Buf::Bytes(b.to_vec()),
-            _ => return None,
-        };
+        let mut run = Run::new(&start.v)?;
         let max = self.budget.max_value;
         let mut acc = Val::unknown().with_flows(start.flows);
         acc.origin = start.origin;
@@ -939,38 +935,28 @@ impl<'a, 'f> Walker<'a, 'f> {
         let mut assigned: Option<TextRange> = None;
         let mut rest_value = None;
         for s in rest {
-            let Some((n, piece, is_assign)) = append_to(s, prescan) else {
+            let Some(step) = append_to(s, prescan) else {
                 break;
             };
-            if n != name || !self.enter() {
+            if step.name != name || !self.enter() {
                 break;
             }
-            let v = self.eval(piece);
+            let v = self.eval(step.piece);
             self.depth -= 1;
             taken += 1;
-            let appended = match (&mut buf, &v.v) {
-                (Buf::Str(b), V::Str(p)) if b.len() + p.len() <= max => {
-                    b.push_str(p);
-                    true
-                }
-                (Buf::Bytes(b), V::Bytes(p)) if b.len() + p.len() <= max => {
-                    b.extend_from_slice(p);
-                    true
-                }
-                _ => false,
-            };
-            if !appended {
+            if !run.add(&v.v, step.front, max) {
                 // This piece ends the run: the step-by-step path takes it from here.
-                rest_value = Some((v, is_assign, s.range()));
+                rest_value = Some((v, step, s.range()));
                 break;
             }
             acc.flows |= v.flows;
             acc.origin = acc.origin.max(v.origin).max(Origin::Folded);
             acc.dynamic |= v.dynamic;
-            if v.chain.len() > acc.chain.len() {
+            // As `binop` picks: the longer chain, the left operand's when as long.
+            if v.chain.len() > acc.chain.len() || (step.front && v.chain.len() == acc.chain.len()) {
                 acc.chain = v.chain.clone();
             }
-            if is_assign {
+            if step.is_assign {
                 let r = s.range();
                 assigned = Some(assigned.map_or(r, |a| a.cover(r)));
             }
@@ -981,17 +967,18 @@ impl<'a, 'f> Walker<'a, 'f> {
         if taken == 0 {
             return None;
         }
-        acc.v = match buf {
-            Buf::Str(b) => V::Str(b.into()),
-            Buf::Bytes(b) => V::Bytes(b.into()),
-        };
+        acc.v = run.finish();
         if let Some(range) = assigned {
             self.string_fact(&acc, range);
         }
         let value = match rest_value {
-            Some((v, is_assign, range)) => {
-                let next = self.binop(acc.clone(), Operator::Add, v);
-                if is_assign {
+            Some((v, step, range)) => {
+                let next = if step.front {
+                    self.binop(v, Operator::Add, acc.clone())
+                } else {
+                    self.binop(acc.clone(), Operator::Add, v)
+                };
+                if step.is_assign {
                     self.string_fact(&next, range);
                 }
                 // The prescan binds known values only: the name keeps the run's so far.
@@ -3544,44 +3531,146 @@ fn mentions(e: &Expr, name: &str) -> bool {
     f.found
 }
 
-/// `name = name + <piece>` (and, unless `assign_only`, `name += <piece>`) where the piece
-/// does not mention the name: (name, piece, whether an assignment).
-fn append_to(s: &Stmt, assign_only: bool) -> Option<(&str, &Expr, bool)> {
-    let (target, piece, is_assign) = match s {
+/// One statement of an append run: `name = name + piece` or `name = piece + name` (`front`),
+/// or unless `assign_only`, `name += piece`; the piece does not mention the name.
+struct AppendStep<'s> {
+    name: &'s str,
+    piece: &'s Expr,
+    is_assign: bool,
+    front: bool,
+}
+
+fn append_to(s: &Stmt, assign_only: bool) -> Option<AppendStep<'_>> {
+    let (target, piece, is_assign, front) = match s {
         Stmt::Assign(a) => {
-            let [target] = &a.targets[..] else {
+            let [Expr::Name(t)] = &a.targets[..] else {
                 return None;
             };
             let Expr::BinOp(b) = &*a.value else {
                 return None;
             };
-            let Expr::Name(left) = &*b.left else {
-                return None;
-            };
-            let Expr::Name(t) = target else {
-                return None;
-            };
-            if b.op != Operator::Add || left.id != t.id {
+            if b.op != Operator::Add {
                 return None;
             }
-            (t, &*b.right, true)
+            match (&*b.left, &*b.right) {
+                (Expr::Name(l), piece) if l.id == t.id => (t, piece, true, false),
+                (piece, Expr::Name(r)) if r.id == t.id => (t, piece, true, true),
+                _ => return None,
+            }
         }
         Stmt::AugAssign(a) if !assign_only && a.op == Operator::Add => {
             let Expr::Name(t) = &*a.target else {
                 return None;
             };
-            (t, &*a.value, false)
+            (t, &*a.value, false, false)
         }
         _ => return None,
     };
     let name = target.id.as_str();
-    (!mentions(piece, name)).then_some((name, piece, is_assign))
+    (!mentions(piece, name)).then_some(AppendStep {
+        name,
+        piece,
+        is_assign,
+        front,
+    })
 }
 
-/// The value an append run builds.
-enum Buf {
+/// The value an append run builds: what it started from with the pieces added at the back,
+/// and the pieces added in front (latest first).
+struct Run<'a> {
+    back: RunBuf<'a>,
+    front: Vec<V<'a>>,
+    len: usize,
+}
+
+enum RunBuf<'a> {
     Str(String),
     Bytes(Vec<u8>),
+    List(Vec<Val<'a>>),
+}
+
+impl<'a> Run<'a> {
+    fn new(start: &V<'a>) -> Option<Self> {
+        let (back, len) = match start {
+            V::Str(s) => (RunBuf::Str(s.to_string()), s.len()),
+            V::Bytes(b) => (RunBuf::Bytes(b.to_vec()), b.len()),
+            V::List(l) => (RunBuf::List(l.to_vec()), l.len()),
+            _ => return None,
+        };
+        Some(Self {
+            back,
+            front: Vec::new(),
+            len,
+        })
+    }
+
+    /// Adds a piece, unless it is of another type or would make the value larger than
+    /// `binop` folds (`max_bytes`; lists: MAX_ITEMS).
+    fn add(&mut self, piece: &V<'a>, front: bool, max_bytes: usize) -> bool {
+        let len = self.len;
+        let n = match (&mut self.back, piece) {
+            (RunBuf::Str(b), V::Str(p)) if len + p.len() <= max_bytes => {
+                if !front {
+                    b.push_str(p);
+                }
+                p.len()
+            }
+            (RunBuf::Bytes(b), V::Bytes(p)) if len + p.len() <= max_bytes => {
+                if !front {
+                    b.extend_from_slice(p);
+                }
+                p.len()
+            }
+            (RunBuf::List(b), V::List(p)) if len + p.len() <= MAX_ITEMS => {
+                if !front {
+                    b.extend(p.iter().cloned());
+                }
+                p.len()
+            }
+            _ => return false,
+        };
+        if front {
+            self.front.push(piece.clone());
+        }
+        self.len += n;
+        true
+    }
+
+    fn finish(self) -> V<'a> {
+        let front = self.front.iter().rev();
+        match self.back {
+            RunBuf::Str(back) => {
+                let mut out = String::with_capacity(self.len);
+                for p in front {
+                    if let V::Str(p) = p {
+                        out.push_str(p);
+                    }
+                }
+                out.push_str(&back);
+                V::Str(out.into())
+            }
+            RunBuf::Bytes(back) => {
+                let mut out = Vec::with_capacity(self.len);
+                for p in front {
+                    if let V::Bytes(p) = p {
+                        out.extend_from_slice(p);
+                    }
+                }
+                out.extend_from_slice(&back);
+                V::Bytes(out.into())
+            }
+            RunBuf::List(back) => {
+                let mut out = Vec::with_capacity(self.len);
+                for p in front {
+                    if let V::List(p) = p {
+                        out.extend(p.iter().cloned());
+                    }
+                }
+                out.extend(back);
+                V::List(Rc::new(out))
+            }
+        }
+    }
 }
 
 struct LoopPlan<'a> {

@@ -391,6 +391,16 @@ fn straight_line_appends_build_one_value() {
         .as_deref(),
         Some("echo")
     );
+    // Pieces put in front, mixed with pieces at the back, and lists.
+    assert_eq!(
+        system_arg("import os\nx = 'h'\nx = 'c' + x\nx += 'o'\nx = 'e' + x\nos.system(x)\n")
+            .as_deref(),
+        Some("echo")
+    );
+    assert_eq!(
+        system_arg("import os\nl = ['c']\nl = ['e'] + l\nl += ['h']\nl = l + ['o']\nos.system(''.join(l))\n").as_deref(),
+        Some("echo")
+    );
     // Bytes too.
     assert_eq!(
         system_arg("import os\nx = b'e'\nx += b'ch'\nx = x + b'o'\nos.system(x.decode())\n")
