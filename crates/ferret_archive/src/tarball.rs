@@ -49,18 +49,19 @@ impl<R: Read> Seek for ForwardSeek<R> {
         let mut left = u64::try_from(delta)
             .map_err(|_| io::Error::new(io::ErrorKind::Unsupported, "stream seeks forward only"))?;
         let meter = &self.meter;
-        if left > meter.room.get() {
-            meter.over.set(true);
-            return Err(io::Error::other(
-                "skipping a member inflates past the package limit",
-            ));
-        }
-        meter.room.set(meter.room.get() - left);
         if left > 0 && self.scratch.is_empty() {
             self.scratch = vec![0; 64 * 1024];
         }
+        // Read, not taken from the header: a member that declares more than the stream holds
+        // ends in an unexpected EOF, as a truncated archive does.
         while left > 0 {
-            let want = left.min(self.scratch.len() as u64) as usize;
+            if meter.room.get() == 0 {
+                meter.over.set(true);
+                return Err(io::Error::other(
+                    "skipping a member inflates past the package limit",
+                ));
+            }
+            let want = left.min(self.scratch.len() as u64).min(meter.room.get()) as usize;
             let n = self.inner.read(&mut self.scratch[..want])?;
             if n == 0 {
                 return Err(io::Error::new(
@@ -70,6 +71,7 @@ impl<R: Read> Seek for ForwardSeek<R> {
             }
             left -= n as u64;
             self.pos += n as u64;
+            meter.room.set(meter.room.get() - n as u64);
             meter.skipped.set(meter.skipped.get() + n as u64);
         }
         Ok(self.pos)

@@ -981,8 +981,12 @@ impl<'a, 'f> Walker<'a, 'f> {
                 if step.is_assign {
                     self.string_fact(&next, range);
                 }
-                // The prescan binds known values only: the name keeps the run's so far.
+                // The prescan binds known values only: the name keeps the run's so far, or
+                // its value before the run when nothing was added.
                 if prescan && !next.is_known() {
+                    if taken == 1 {
+                        return Some(taken);
+                    }
                     acc
                 } else {
                     next
