@@ -3,7 +3,7 @@
 //! still carries its flow tags.
 
 use crate::fxhash::FxHashMap as HashMap;
-use crate::value::{range_ints, range_item, range_len, truncate, Val, V};
+use crate::value::{cut, range_ints, range_item, range_len, truncate, Val, V};
 use crate::{
     flow, ArgFact, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet,
     Options, Origin, Payload, SourceIssue, Step, When,
@@ -144,6 +144,7 @@ pub(crate) fn analyze_source(
             seen_payloads: HashSet::new(),
             exec_payload: None,
             callee_flows: HashMap::default(),
+            secret_memo: Vec::new(),
             name_flow_cache: HashMap::default(),
             call_wanted: HashMap::default(),
             key_buf: String::new(),
@@ -249,6 +250,10 @@ struct Walker<'a, 'f> {
     exec_payload: Option<u32>,
     /// Flow tags a callee's result gets from `flow.toml`, computed once per callee.
     callee_flows: HashMap<Rc<str>, FlowSet>,
+    /// Recent lone string arguments checked against the secret paths, with the answer: a
+    /// decoding loop passes the same key to `len` once per character. The `Rc` is kept so
+    /// that its address, the identity compared, cannot be reused by another text.
+    secret_memo: Vec<(Rc<str>, bool)>,
     name_flow_cache: HashMap<String, FlowSet>,
     /// Callee → whether its calls need a fact ([`Walker::wants_call_fact`]).
     call_wanted: HashMap<String, bool>,
@@ -2147,20 +2152,39 @@ impl<'a, 'f> Walker<'a, 'f> {
             &*callee,
             "builtins.eval" | "builtins.exec" | "builtins.compile"
         );
-        let set = &self.flows.secret_paths;
-        if !set.is_empty() && !takes_code && texts_may_reach(&args, set.min_len()) {
-            let mut strings = Vec::new();
-            let mut room = 16;
-            for v in &args {
-                v.collect_strings(&mut strings, &mut room);
-            }
-            if !strings.is_empty()
-                && (strings.iter().any(|s| set.is_match(s)) || set.is_match(&strings.join("/")))
-            {
-                result.flows |= flow::SECRET;
-            }
+        if !takes_code && self.names_secret_path(&args) {
+            result.flows |= flow::SECRET;
         }
         result
+    }
+
+    /// Whether the texts in a call's arguments, alone or joined with `/`, name a secret path.
+    fn names_secret_path(&mut self, args: &[Val<'a>]) -> bool {
+        let set = &self.flows.secret_paths;
+        if set.is_empty() || !texts_may_reach(args, set.min_len()) {
+            return false;
+        }
+        if let [Val {
+            v: V::Str(lone), ..
+        }] = args
+        {
+            if let Some(&(_, hit)) = self.secret_memo.iter().find(|(s, _)| Rc::ptr_eq(s, lone)) {
+                return hit;
+            }
+            let hit = set.is_match(cut(lone, 4096));
+            if self.secret_memo.len() >= 8 {
+                self.secret_memo.remove(0);
+            }
+            self.secret_memo.push((lone.clone(), hit));
+            return hit;
+        }
+        let mut strings = Vec::new();
+        let mut room = 16;
+        for v in args {
+            v.collect_strings(&mut strings, &mut room);
+        }
+        strings.iter().any(|s| set.is_match(s))
+            || (strings.len() > 1 && set.is_match(&strings.join("/")))
     }
 
     /// Downloaded or decoded data written to a file taints the variable naming that file, so a

@@ -131,6 +131,25 @@ fn flows_reach_sinks() {
 }
 
 #[test]
+fn repeated_path_checks_answer_per_text() {
+    // A lone text is remembered by identity after its first check: the same text asked again
+    // keeps its answer, and a different text of the same length gets its own.
+    let src = "import requests\np = '~/.ssh/id_rsa'\nq = '~/.ssh/ix_rsa'\n\
+               a = open(p).read()\nb = open(p).read()\nc = open(q).read()\n\
+               requests.post('u', data=a)\nrequests.post('v', data=b)\nrequests.post('w', data=c)\n";
+    let c = calls(src);
+    let posts: Vec<u8> = c
+        .iter()
+        .filter(|c| c.0 == "requests.post")
+        .map(|c| c.2 & ferret_python::flow::SECRET)
+        .collect();
+    assert_eq!(posts.len(), 3, "{c:?}");
+    assert_ne!(posts[0], 0, "{c:?}");
+    assert_ne!(posts[1], 0, "{c:?}");
+    assert_eq!(posts[2], 0, "{c:?}");
+}
+
+#[test]
 fn deep_nesting_is_bounded() {
     // Redundant parentheses make no tree nodes: nothing to bound, but nothing may crash.
     let src = format!("x = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
