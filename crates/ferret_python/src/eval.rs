@@ -3,7 +3,7 @@
 //! still carries its flow tags.
 
 use crate::fxhash::FxHashMap as HashMap;
-use crate::value::{cut, range_ints, range_item, range_len, truncate, Val, V};
+use crate::value::{cut, range_ints, range_item, range_len, truncate, Chain, Val, V};
 use crate::{
     flow, ArgFact, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet,
     Options, Origin, Payload, SourceIssue, Step, When,
@@ -1757,7 +1757,7 @@ impl<'a, 'f> Walker<'a, 'f> {
         out.chain = base.chain.clone();
         out.payload_from(base);
         if reverse {
-            Rc::make_mut(&mut out.chain).push(Step::Reverse);
+            out.chain.push(Step::Reverse);
         }
         out
     }
@@ -1811,7 +1811,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                     // `ord(c) ^ k` in a decoding loop: the chain says so once.
                     out.origin = out.origin.max(Origin::Obfuscated);
                     if out.chain.last() != Some(&Step::Xor) {
-                        Rc::make_mut(&mut out.chain).push(Step::Xor);
+                        out.chain.push(Step::Xor);
                     }
                 }
                 out.dynamic = l.dynamic || r.dynamic;
@@ -1884,7 +1884,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                     result.origin = iter_vals[0].origin.max(items_origin).max(Origin::Folded);
                     result.chain = iter_vals[0].chain.clone();
                     if matches!(elt, Expr::BinOp(b) if b.op == Operator::BitXor) {
-                        Rc::make_mut(&mut result.chain).push(Step::Xor);
+                        result.chain.push(Step::Xor);
                         result.origin = result.origin.max(Origin::Obfuscated);
                     }
                 }
@@ -2468,7 +2468,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                         let mut v = folded(V::List(Rc::new(items)));
                         v.chain = a.chain.clone();
                         if callee == "builtins.reversed" {
-                            Rc::make_mut(&mut v.chain).push(Step::Reverse);
+                            v.chain.push(Step::Reverse);
                         }
                         v
                     }
@@ -3312,7 +3312,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             let Some(data) = input.as_bytes() else {
                 return unknown;
             };
-            let mut chain = (*input.chain).clone();
+            let mut chain = input.chain.to_vec();
             chain.push(Step::Marshal);
             let idx = self.record_payload(&chain, data, false);
             // Names and constants inside the code object are readable: rules see them.
@@ -3329,7 +3329,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
             let mut v = Val::new(V::Code).with_flows(input.flows | flow::DECODED);
             v.origin = Origin::Decoded;
-            v.chain = Rc::new(chain);
+            v.chain = Chain::from(chain);
             v.set_payload(idx);
             return v;
         }
@@ -3389,7 +3389,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             Err(DecodeError::Invalid) => return unknown,
         };
         self.budget.decoded += out.len();
-        let mut chain = (*input.chain).clone();
+        let mut chain = input.chain.to_vec();
         chain.push(step);
         let text_like = std::str::from_utf8(&out).is_ok();
         let mut v = if step == Step::Rot13
@@ -3401,7 +3401,7 @@ impl<'a, 'f> Walker<'a, 'f> {
         };
         v.flows = input.flows | flow::DECODED;
         v.origin = Origin::Decoded;
-        v.chain = Rc::new(chain);
+        v.chain = Chain::from(chain);
         // Decoded Python is scanned as source; other decoded text is a string fact.
         if let Some(bytes) = v.as_bytes() {
             let bytes = bytes.to_vec();

@@ -46,7 +46,7 @@ pub(crate) struct Val<'a> {
     pub flows: FlowSet,
     pub origin: Origin,
     /// Decoding steps that produced this value.
-    pub chain: Rc<Vec<Step>>,
+    pub chain: Chain,
     /// Reached through getattr/__import__/string building.
     pub dynamic: bool,
     /// The decoded payload this value is (index into `Facts::payloads`).
@@ -68,7 +68,7 @@ impl<'a> Val<'a> {
             v,
             flows: 0,
             origin: Origin::Literal,
-            chain: empty_chain(),
+            chain: Chain::default(),
             dynamic: false,
             payload: None,
             handle: None,
@@ -222,14 +222,31 @@ impl<'a> Val<'a> {
     }
 }
 
-thread_local! {
-    /// Most values were never decoded: they share one empty chain instead of allocating one
-    /// each (a malloc per value was a tenth of a scan).
-    static EMPTY_CHAIN: Rc<Vec<Step>> = Rc::new(Vec::new());
+/// The decoding steps that produced a value, shared between the values derived from it. Most
+/// values were never decoded: theirs is empty, and holds no allocation (a malloc per value was
+/// a tenth of a scan; a shared empty `Rc` still cost a thread-local access and two counter
+/// updates per value).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Chain(Option<Rc<Vec<Step>>>);
+
+impl Chain {
+    /// Appends a step, copying the steps first if another value shares them.
+    pub fn push(&mut self, step: Step) {
+        Rc::make_mut(self.0.get_or_insert_with(Rc::default)).push(step);
+    }
 }
 
-pub(crate) fn empty_chain() -> Rc<Vec<Step>> {
-    EMPTY_CHAIN.with(Rc::clone)
+impl std::ops::Deref for Chain {
+    type Target = [Step];
+    fn deref(&self) -> &[Step] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl From<Vec<Step>> for Chain {
+    fn from(steps: Vec<Step>) -> Self {
+        Chain((!steps.is_empty()).then(|| Rc::new(steps)))
+    }
 }
 
 /// How many items `range(start, stop, step)` has (`step` != 0), without overflow.
