@@ -145,6 +145,7 @@ pub(crate) fn analyze_source(
             exec_payload: None,
             callee_flows: HashMap::default(),
             secret_memo: Vec::new(),
+            arg_bufs: Vec::new(),
             name_flow_cache: HashMap::default(),
             call_wanted: HashMap::default(),
             key_buf: String::new(),
@@ -254,6 +255,9 @@ struct Walker<'a, 'f> {
     /// decoding loop passes the same key to `len` once per character. The `Rc` is kept so
     /// that its address, the identity compared, cannot be reused by another text.
     secret_memo: Vec<(Rc<str>, bool)>,
+    /// Argument lists of finished calls, emptied, for the next calls to fill: one allocation
+    /// per call was a twentieth of a folding loop's time.
+    arg_bufs: Vec<Vec<Val<'a>>>,
     name_flow_cache: HashMap<String, FlowSet>,
     /// Callee → whether its calls need a fact ([`Walker::wants_call_fact`]).
     call_wanted: HashMap<String, bool>,
@@ -1941,11 +1945,15 @@ impl<'a, 'f> Walker<'a, 'f> {
                 None => "?".into(),
             },
         };
-        self.push_frame(Frame::Call(callee.clone()));
+        // The frame is read only by facts, which folding (`emit` off) does not make.
+        let framed = self.emit;
+        if framed {
+            self.push_frame(Frame::Call(callee.clone()));
+        }
         // Whether unfolding hit the inlining bound is a question about this call's arguments:
         // a recursive helper elsewhere in the file must not mark an unrelated exec.
         let outer_limit_hit = std::mem::take(&mut self.inline_limit_hit);
-        let mut args = Vec::with_capacity(c.arguments.args.len());
+        let mut args = self.arg_bufs.pop().unwrap_or_default();
         for a in &c.arguments.args {
             let v = self.eval(a);
             if matches!(a, Expr::Starred(_)) {
@@ -1971,7 +1979,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                 self.string_fact(v, a.range());
             }
         }
-        self.pop_frame();
+        if framed {
+            self.pop_frame();
+        }
 
         let recv_flows = recv.as_ref().map_or(0, |r| r.flows);
         let arg_flows = args
@@ -2154,6 +2164,10 @@ impl<'a, 'f> Walker<'a, 'f> {
         );
         if !takes_code && self.names_secret_path(&args) {
             result.flows |= flow::SECRET;
+        }
+        if self.arg_bufs.len() < 32 {
+            args.clear();
+            self.arg_bufs.push(args);
         }
         result
     }
@@ -2361,7 +2375,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
             "builtins.chr" => match arg(0).and_then(Val::as_int) {
                 Some(i) => char::from_u32(i as u32).map_or_else(Val::unknown, |ch| {
-                    let mut v = folded(V::Str(ch.to_string().into()));
+                    let mut v = folded(V::Str((&*ch.encode_utf8(&mut [0; 4])).into()));
                     v.origin = Origin::Obfuscated.max(arg(0).map_or(Origin::Literal, |a| a.origin));
                     v.chain = arg(0).map(|a| a.chain.clone()).unwrap_or_default();
                     v
@@ -2369,14 +2383,17 @@ impl<'a, 'f> Walker<'a, 'f> {
                 None => Val::unknown(),
             },
             "builtins.ord" => {
-                let mut v = match arg(0).and_then(Val::as_text) {
-                    Some(s) if s.chars().count() == 1 => {
-                        Val::new(V::Int(i64::from(s.chars().next().map_or(0, |c| c as u32))))
+                // One character, or one byte (`ord(b"\xff")` is 255, not U+FFFD).
+                let mut v = match arg(0).map(|a| &a.v) {
+                    Some(V::Str(s)) => {
+                        let mut cs = s.chars();
+                        match (cs.next(), cs.next()) {
+                            (Some(c), None) => Val::new(V::Int(i64::from(u32::from(c)))),
+                            _ => Val::unknown(),
+                        }
                     }
-                    _ => match arg(0).map(|a| &a.v) {
-                        Some(V::Bytes(b)) if b.len() == 1 => Val::new(V::Int(i64::from(b[0]))),
-                        _ => Val::unknown(),
-                    },
+                    Some(V::Bytes(b)) if b.len() == 1 => Val::new(V::Int(i64::from(b[0]))),
+                    _ => Val::unknown(),
                 };
                 if let (true, Some(a)) = (v.is_known(), arg(0)) {
                     v.chain = a.chain.clone();
@@ -3421,7 +3438,8 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// A value reaches exec/eval/compile: scan it as code (literal strings too: code in a
     /// string is still code).
     fn exec_sink(&mut self, a: &Val<'a>, c: &'a ExprCall) {
-        if a.payload_idx().is_some() {
+        // Folding scans nothing (see `nested_scan`): no copy of the text to hand it.
+        if !self.emit || a.payload_idx().is_some() {
             return;
         }
         if let Some(bytes) = a.as_bytes() {

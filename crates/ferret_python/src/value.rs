@@ -94,17 +94,9 @@ impl<'a> Val<'a> {
             _ => None,
         }
     }
-    /// Text of a str, or bytes as latin-1-ish lossy text.
-    pub fn as_text(&self) -> Option<String> {
-        match &self.v {
-            // `String::from`, not `to_string`: this is hot and formatting machinery is slow.
-            V::Str(s) => Some(String::from(&**s)),
-            V::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
-            _ => None,
-        }
-    }
-    /// `as_text` cut to at most `max` bytes (on a character boundary), without copying the
-    /// rest: string facts keep a prefix, and a value can be megabytes.
+    /// The text of a str, or of bytes decoded lossily, cut to at most `max` bytes (on a
+    /// character boundary) without copying the rest: string facts keep a prefix, and a value
+    /// can be megabytes.
     pub fn text_prefix(&self, max: usize) -> Option<Cow<'_, str>> {
         match &self.v {
             V::Str(s) => Some(Cow::Borrowed(cut(s, max))),

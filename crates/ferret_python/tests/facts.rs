@@ -281,6 +281,16 @@ fn folds_python_arithmetic_and_comparisons() {
 }
 
 #[test]
+fn ord_takes_one_character_or_one_byte() {
+    // ord(b'\xe9') is 233 (a byte, not U+FFFD), ord('é') is 233 too; ord of two bytes that
+    // make one UTF-8 character raises in Python, so nothing is folded from it.
+    let src = "import os\nos.system(chr(ord(b'\\xe9') - 128) + chr(ord('\u{e9}') - 133))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    let src = "import os\nos.system(chr(ord(b'\\xc3\\xa9')))\n";
+    assert_eq!(system_arg(src), None);
+}
+
+#[test]
 fn ranges_fold_without_being_built() {
     // Indexing, len, membership, truth, bytes() and folds over ranges, including one far too
     // long to build (only its arithmetic is used).
