@@ -192,13 +192,16 @@ pub(crate) fn read<R: Read>(
                 false,
             );
         }
+        // The header's size places the next header, so it cannot overstate the member by more
+        // than what the stream holds: the content is read into one allocation of that size
+        // (it was grown by doubling, each step copying it and zeroing the new room).
         let declared = entry.header().entry_size().unwrap_or(0);
         let index = out.len();
         read_file_member(
             &mut entry,
             path,
             compressed_len.max(1),
-            0,
+            declared,
             false,
             depth,
             budget,
