@@ -157,6 +157,11 @@ fn digits(s: &[u8]) -> impl Iterator<Item = &u8> {
 pub(crate) fn typo(cand: &str, target: &str, rank: usize) -> Option<Technique> {
     let (c, t) = differing_word(cand, target)?;
     let (c, t) = (c.as_bytes(), t.as_bytes());
+    // Typos keep the word's first letter (checked with the other anchors below): most targets
+    // fail this before any distance is computed.
+    if c.first() != t.first() {
+        return None;
+    }
     let near = rank <= REACH_NEAR;
     let max = if near && t.len() >= GENERIC_D2_MIN {
         2
