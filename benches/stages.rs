@@ -105,6 +105,17 @@ fn layered_payload() -> Vec<u8> {
     code
 }
 
+/// A module-level XOR loop building its payload one character at a time (20,000 of them).
+fn character_loop() -> Vec<u8> {
+    let inner = format!(
+        "{}\nimport os\nos.system('echo bench')\n",
+        "#".repeat(20_000)
+    );
+    let xored: String = inner.bytes().map(|b| format!("\\x{:02x}", b ^ 7)).collect();
+    format!("data = '{xored}'\nout = ''\nfor i in range(len(data)):\n    out += chr(ord(data[i]) ^ 7)\nexec(out)\n")
+        .into_bytes()
+}
+
 fn engine() -> Engine {
     Engine::new(ferret_rules::load_builtin().unwrap(), Options::default())
 }
@@ -159,6 +170,11 @@ fn bench_python(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(payload.len() as u64));
     g.bench_function("3-layer base64+zlib module", |b| {
         b.iter(|| ferret_python::analyze(&payload, FileRole::Module, &rules.flows, &opts))
+    });
+    let looped = character_loop();
+    g.throughput(Throughput::Bytes(looped.len() as u64));
+    g.bench_function("20,000-character XOR loop", |b| {
+        b.iter(|| ferret_python::analyze(&looped, FileRole::Module, &rules.flows, &opts))
     });
     g.finish();
 }

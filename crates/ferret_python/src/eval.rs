@@ -3099,7 +3099,11 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         let emit = std::mem::replace(&mut self.emit, false);
         let mut complete = true;
-        for item in plan.items {
+        let items = match self.accumulate(f, plan.items) {
+            Ok(()) => Vec::new(),
+            Err(rest) => rest,
+        };
+        for item in items {
             if self.budget.fold_steps == 0 || !self.budget.step() {
                 complete = false;
                 break;

@@ -437,3 +437,18 @@ fn straight_line_appends_build_one_value() {
         Some("echo")
     );
 }
+
+#[test]
+fn module_level_decoding_loop_appends_in_place() {
+    // `for i in range(len(data)): out += chr(...)` at module level, over 100,000 characters:
+    // the appends go to one buffer (each step had copied the whole string so far, which ran
+    // into the time budget), and the whole text is decoded, up to the call at its very end.
+    let inner = format!("{}\nimport os; os.system('id')", "#".repeat(100_000));
+    let xored: String = inner.bytes().map(|b| format!("\\x{:02x}", b ^ 7)).collect();
+    let src = format!(
+        "data = '{xored}'\nout = ''\nfor i in range(len(data)):\n    out += chr(ord(data[i]) ^ 7)\nexec(out)\n"
+    );
+    let f = module_facts(&src);
+    assert!(f.issues.is_empty(), "{:?}", f.issues);
+    assert!(callees(&src).contains(&"os.system".to_string()));
+}
