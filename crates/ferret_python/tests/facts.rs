@@ -451,4 +451,27 @@ fn module_level_decoding_loop_appends_in_place() {
     let f = module_facts(&src);
     assert!(f.issues.is_empty(), "{:?}", f.issues);
     assert!(callees(&src).contains(&"os.system".to_string()));
+
+    // The other ways to grow a value in a loop (assignment, in front, bytes, beside another
+    // statement, in a function) build the same text.
+    let data = "data = '\\x62\\x64\\x63'\n"; // "bdc" ^ 7 is "ecd"
+    for body in [
+        "out = ''\nfor c in data:\n    out = out + chr(ord(c) ^ 7)\n",
+        "out = ''\nfor c in data[::-1]:\n    out = chr(ord(c) ^ 7) + out\n",
+        "out = b''\nfor c in data:\n    out += bytes([ord(c) ^ 7])\nout = out.decode()\n",
+        "out = ''\nfor c in data:\n    x = ord(c) ^ 7\n    out += chr(x)\n",
+        "def d(s):\n    out = ''\n    for c in s:\n        out = out + chr(ord(c) ^ 7)\n    return out\nout = d(data)\n",
+        "out = 'e'\nfor c in data[1:]:\n    out += chr(ord(c) ^ 7)\n",
+    ] {
+        let src = format!("import os\n{data}{body}os.system(out + 'ho')\n");
+        assert_eq!(system_arg(&src).as_deref(), Some("ecdho"), "{src}");
+    }
+    // Read in the body, or grown by something that is not text: step by step, as before.
+    let src = "import os\nout = ''\nn = 0\nfor c in 'abc':\n    out += c\n    n = n + len(out)\nos.system(out + str(n))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("abc6"));
+    let src = "import os\nout = ''\nfor c in ['a', 'b', os.environ['HOME'], 'c']:\n    out += c\nos.system(out)\n";
+    assert_eq!(system_arg(src), None);
+    // Nothing iterated: the value before the loop.
+    let src = "import os\nout = 'x'\nfor c in '':\n    out += c\nos.system(out)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("x"));
 }
