@@ -124,3 +124,15 @@ def define(setup_with, init_with, rot13):
                   "setup.py": setup_with(n, "exec(__import__('zlib').decompress(__import__('base64')"
                                             f".b64decode(__import__('codecs').getencoder('utf-8')({q(blob)})[0])))\n")},
               payload="env", chain=["base64", "zlib"], name=n)
+
+    # A list filled by append/extend and joined: the exec'd text is the list's final content
+    # (a scanner that ignores in-place changes sees exec('') and passes the file).
+    n = "logfmt-extras"
+    text = P("curl")
+    pieces = [text[i:i + 7] for i in range(0, len(text), 7)]
+    body = "_parts = []\n" + "".join(f"_parts.append({q(p)})\n" for p in pieces[:-2]) + \
+        f"_parts.extend([{q(pieces[-2])}, {q(pieces[-1])}])\nexec(''.join(_parts))\n"
+    imitation("list-append-join", "exec(''.join(parts)) of a list filled by append() and "
+              "extend(), at import", ["exec-obfuscated-string"], {
+                  "logfmt_extras/__init__.py": init_with(body)},
+              payload="curl", name=n)

@@ -862,10 +862,162 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
             }
             Expr::Subscript(s) => {
-                self.eval(&s.value);
-                self.eval(&s.slice);
+                let base = self.eval(&s.value);
+                let key = self.eval(&s.slice);
+                if let (Expr::Name(n), true) = (&*s.value, base.is_container()) {
+                    drop(base);
+                    self.store_item(n.id.as_str(), &key, v);
+                }
             }
             _ => {}
+        }
+    }
+
+    /// The innermost binding of a name, to change it in place.
+    fn binding_mut(&mut self, name: &str) -> Option<&mut Val<'a>> {
+        self.scopes.iter_mut().rev().find_map(|s| s.get_mut(name))
+    }
+
+    /// `x.append(v)` and the like change the list, dict or bytearray bound to `x` in place:
+    /// what was folded before the call no longer holds after it (a list filled by appends and
+    /// joined had folded to its empty start). Modelled: `append`, `extend`, `insert`,
+    /// `reverse` and `clear` on lists, `append` and `extend` on bytes (bytearrays); any other
+    /// change leaves the name unknown, with its flows.
+    fn mutate(&mut self, name: &str, m: &str, args: &[Val<'a>]) {
+        let max = self.budget.max_value;
+        let Some(slot) = self.binding_mut(name) else {
+            return;
+        };
+        let shared = slot.container_shared();
+        let done = match (&mut slot.v, m, args) {
+            (V::List(items), "append", [v]) if items.len() < MAX_ITEMS => {
+                Rc::make_mut(items).push(v.clone());
+                true
+            }
+            (V::List(items), "extend", [v]) => {
+                match v.iter_items(MAX_ITEMS.saturating_sub(items.len())) {
+                    Some(more) => {
+                        Rc::make_mut(items).extend(more);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            (V::List(items), "insert", [at, v]) if items.len() < MAX_ITEMS => match at.as_int() {
+                Some(i) => {
+                    let n = items.len();
+                    let at = if i < 0 {
+                        norm_index(i, n)
+                    } else {
+                        (i as usize).min(n)
+                    };
+                    Rc::make_mut(items).insert(at, v.clone());
+                    true
+                }
+                None => false,
+            },
+            (V::List(items), "reverse", []) => {
+                Rc::make_mut(items).reverse();
+                true
+            }
+            (V::List(items), "clear", []) => {
+                Rc::make_mut(items).clear();
+                true
+            }
+            (V::Bytes(b), "append" | "extend", [v]) => {
+                let more: Option<Vec<u8>> = match (&v.v, m) {
+                    (_, "append") => v
+                        .as_int()
+                        .and_then(|x| u8::try_from(x).ok())
+                        .map(|x| vec![x]),
+                    (V::Bytes(x), _) => Some(x.to_vec()),
+                    _ => v.iter_items(max).and_then(|items| {
+                        items
+                            .iter()
+                            .map(|i| i.as_int().and_then(|x| u8::try_from(x).ok()))
+                            .collect()
+                    }),
+                };
+                match more {
+                    Some(more) if b.len() + more.len() <= max => {
+                        *b = [&b[..], &more[..]].concat().into();
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        };
+        let flows = args.iter().fold(0, |f, a| f | a.deep_flows());
+        if done {
+            slot.flows |= flows;
+        } else {
+            *slot = Val::unknown().with_flows(slot.deep_flows() | flows);
+        }
+        if let Some(old) = shared {
+            self.forget_aliases(name, old);
+        }
+    }
+
+    /// `x[k] = v`: the item of the list, dict or bytearray bound to `x`, when the key is
+    /// known; otherwise the name is unknown from here.
+    fn store_item(&mut self, name: &str, key: &Val<'a>, v: Val<'a>) {
+        let Some(slot) = self.binding_mut(name) else {
+            return;
+        };
+        let shared = slot.container_shared();
+        let done = match (&mut slot.v, &key.v) {
+            (V::List(items), V::Int(i)) => {
+                let at = norm_index(*i, items.len());
+                if (*i >= 0 || (i.unsigned_abs() as usize) <= items.len()) && at < items.len() {
+                    Rc::make_mut(items)[at] = v.clone();
+                    true
+                } else {
+                    false
+                }
+            }
+            (V::Dict(items), V::Str(_) | V::Int(_)) => {
+                let items = Rc::make_mut(items);
+                match items.iter_mut().find(|(k, _)| same_key(k, key)) {
+                    Some((_, old)) => *old = v.clone(),
+                    None => items.push((key.clone(), v.clone())),
+                }
+                true
+            }
+            (V::Bytes(b), V::Int(i)) => match v.as_int().and_then(|x| u8::try_from(x).ok()) {
+                Some(x) => {
+                    let at = norm_index(*i, b.len());
+                    if (*i >= 0 || (i.unsigned_abs() as usize) <= b.len()) && at < b.len() {
+                        let mut nb = b.to_vec();
+                        nb[at] = x;
+                        *b = nb.into();
+                        true
+                    } else {
+                        false
+                    }
+                }
+                None => false,
+            },
+            _ => false,
+        };
+        if !done {
+            *slot = Val::unknown().with_flows(slot.deep_flows() | v.deep_flows());
+        }
+        if let Some(old) = shared {
+            self.forget_aliases(name, old);
+        }
+    }
+
+    /// After a change to a container other names were bound to too (`b = a; a.append(x)`):
+    /// they are unknown from here rather than holding the value from before the change.
+    /// Containers held inside other values are not followed.
+    fn forget_aliases(&mut self, name: &str, old: *const ()) {
+        for scope in &mut self.scopes {
+            for (k, v) in scope.iter_mut() {
+                if v.container_ptr() == Some(old) && &**k != name {
+                    *v = Val::unknown().with_flows(v.deep_flows());
+                }
+            }
         }
     }
 
@@ -1906,7 +2058,7 @@ impl<'a, 'f> Walker<'a, 'f> {
 
     #[allow(clippy::too_many_lines)]
     fn call(&mut self, c: &'a ExprCall) -> Val<'a> {
-        let (fval, recv, method) = match &*c.func {
+        let (fval, mut recv, method) = match &*c.func {
             Expr::Attribute(a) if !self.is_dotted_bound(&c.func) => {
                 let base = self.eval(&a.value);
                 let f = self.attribute(&base, a.attr.as_str(), false);
@@ -1995,6 +2147,14 @@ impl<'a, 'f> Walker<'a, 'f> {
         self.exec_payload = None;
         let mut result = self.apply(&callee, &fval, recv.as_ref(), method, &args, &kwargs, c);
         self.inline_limit_hit |= outer_limit_hit;
+        if let (Some(m), Some(name)) = (method, mutated_name(c)) {
+            if recv.as_ref().is_some_and(Val::is_container) {
+                // The receiver's copy goes first, so that a value bound once is changed in
+                // place (a loop of appends stays linear).
+                drop(recv.take());
+                self.mutate(name, m, &args);
+            }
+        }
         let mut exec_payload = self.exec_payload.take();
         if self.emit {
             // Python decoded inside an inlined helper (where nothing is emitted) is scanned
@@ -3001,6 +3161,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 Stmt::Import(_) | Stmt::ImportFrom(_) => self.stmt(s),
                 Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_)) => {}
+                Stmt::Expr(e) if matches!(&*e.value, Expr::Call(c) if mutated_name(c).is_some()) => {
+                    self.eval(&e.value);
+                }
                 Stmt::Pass(_) => {}
                 Stmt::Return(r) => {
                     return Flow::Return(
@@ -3165,17 +3328,26 @@ impl<'a, 'f> Walker<'a, 'f> {
                 return Flow::Stop;
             }
             match *step {
-                Some((i, piece, front)) if accs[i].is_active() => {
+                Some((i, piece, kind)) if accs[i].is_active() => {
                     let piece = self.eval(piece);
-                    if !accs[i].add(&piece, front, max) {
+                    if !accs[i].add_step(&piece, kind, max) {
                         // Step by step from here on, from the value built so far.
                         let cur = accs[i].take().unwrap_or_else(Val::unknown);
-                        let next = if front {
-                            self.binop(piece, Operator::Add, cur)
-                        } else {
-                            self.binop(cur, Operator::Add, piece)
-                        };
-                        self.bind_name(shape.names[i], next);
+                        let name = shape.names[i];
+                        match kind {
+                            StepKind::Add { front } => {
+                                let next = if front {
+                                    self.binop(piece, Operator::Add, cur)
+                                } else {
+                                    self.binop(cur, Operator::Add, piece)
+                                };
+                                self.bind_name(name, next);
+                            }
+                            StepKind::Method(m) => {
+                                self.bind_name(name, cur);
+                                self.mutate(name, m, std::slice::from_ref(&piece));
+                            }
+                        }
                     }
                 }
                 _ => match self.inline_body_inner(std::slice::from_ref(s)) {
@@ -3629,6 +3801,38 @@ fn mentions(e: &Expr, name: &str) -> bool {
     f.found
 }
 
+/// Methods that change a list, dict or bytearray in place.
+fn is_mutator(m: &str) -> bool {
+    matches!(
+        m,
+        "append"
+            | "extend"
+            | "insert"
+            | "pop"
+            | "remove"
+            | "clear"
+            | "reverse"
+            | "sort"
+            | "update"
+            | "setdefault"
+            | "popitem"
+            | "__setitem__"
+            | "__delitem__"
+            | "__iadd__"
+    )
+}
+
+/// `x` in a call `x.append(...)` (any method that changes its receiver in place).
+fn mutated_name(c: &ExprCall) -> Option<&str> {
+    let Expr::Attribute(a) = &*c.func else {
+        return None;
+    };
+    let Expr::Name(n) = &*a.value else {
+        return None;
+    };
+    is_mutator(a.attr.as_str()).then_some(n.id.as_str())
+}
+
 /// Whether a statement reads or writes the name anywhere in it.
 fn stmt_mentions(s: &Stmt, name: &str) -> bool {
     struct Finder<'n> {
@@ -3661,33 +3865,72 @@ fn stmt_mentions(s: &Stmt, name: &str) -> bool {
 /// name's index, the piece, and whether the piece goes in front.
 struct LoopShape<'a> {
     names: Vec<&'a str>,
-    steps: Vec<Option<(usize, &'a Expr, bool)>>,
+    steps: Vec<Option<(usize, &'a Expr, StepKind)>>,
+}
+
+/// How a loop statement grows its accumulator: `+` (the piece in front or at the back), or
+/// `append` / `extend` (the method's name).
+#[derive(Clone, Copy)]
+enum StepKind {
+    Add { front: bool },
+    Method(&'static str),
+}
+
+/// A statement growing a name: `name = name + piece` and the other forms of `append_to`, or
+/// `name.append(piece)` / `name.extend(piece)` (the piece not reading the name).
+fn grow_step(s: &Stmt) -> Option<(&str, &Expr, StepKind)> {
+    if let Some(a) = append_to(s, false) {
+        return Some((a.name, a.piece, StepKind::Add { front: a.front }));
+    }
+    let Stmt::Expr(e) = s else {
+        return None;
+    };
+    let Expr::Call(c) = &*e.value else {
+        return None;
+    };
+    let name = mutated_name(c)?;
+    let Expr::Attribute(a) = &*c.func else {
+        return None;
+    };
+    let m = match a.attr.as_str() {
+        "append" => "append",
+        "extend" => "extend",
+        _ => return None,
+    };
+    let ([piece], []) = (&c.arguments.args[..], &c.arguments.keywords[..]) else {
+        return None;
+    };
+    (!matches!(piece, Expr::Starred(_)) && !mentions(piece, name)).then_some((
+        name,
+        piece,
+        StepKind::Method(m),
+    ))
 }
 
 impl<'a> LoopShape<'a> {
     fn of(f: &'a ast::StmtFor) -> Self {
-        let appends: Vec<Option<AppendStep<'a>>> =
-            f.body.iter().map(|s| append_to(s, false)).collect();
+        let grows: Vec<Option<(&'a str, &'a Expr, StepKind)>> =
+            f.body.iter().map(grow_step).collect();
         let mut names: Vec<&'a str> = Vec::new();
-        for step in appends.iter().flatten() {
-            let name = step.name;
+        for &(name, _, _) in grows.iter().flatten() {
             if names.contains(&name) || mentions(&f.target, name) {
                 continue;
             }
-            let read_elsewhere =
-                f.body.iter().zip(&appends).any(|(s, a)| {
-                    a.as_ref().is_none_or(|a| a.name != name) && stmt_mentions(s, name)
-                });
+            let read_elsewhere = f
+                .body
+                .iter()
+                .zip(&grows)
+                .any(|(s, g)| g.is_none_or(|(n, _, _)| n != name) && stmt_mentions(s, name));
             if !read_elsewhere {
                 names.push(name);
             }
         }
-        let steps = appends
+        let steps = grows
             .iter()
-            .map(|a| {
-                let a = a.as_ref()?;
-                let i = names.iter().position(|n| *n == a.name)?;
-                Some((i, a.piece, a.front))
+            .map(|g| {
+                let (name, piece, kind) = (*g)?;
+                let i = names.iter().position(|n| *n == name)?;
+                Some((i, piece, kind))
             })
             .collect();
         Self { names, steps }
@@ -3709,6 +3952,41 @@ struct AccState<'a> {
 impl<'a> LoopAcc<'a> {
     fn is_active(&self) -> bool {
         self.0.is_some()
+    }
+
+    fn add_step(&mut self, piece: &Val<'a>, kind: StepKind, max: usize) -> bool {
+        let m = match kind {
+            StepKind::Add { front } => return self.add(piece, front, max),
+            StepKind::Method(m) => m,
+        };
+        let Some(st) = &mut self.0 else {
+            return false;
+        };
+        // As `mutate` changes the value: list items as they are; bytes from ints.
+        let as_piece = match (&st.run.back, m) {
+            (RunBuf::List(_), "append") => V::List(Rc::new(vec![piece.clone()])),
+            (RunBuf::List(_), _) => match piece.iter_items(MAX_ITEMS) {
+                Some(items) => V::List(Rc::new(items)),
+                None => return false,
+            },
+            (RunBuf::Bytes(_), "append") => {
+                match piece.as_int().and_then(|x| u8::try_from(x).ok()) {
+                    Some(x) => V::Bytes(Rc::from(vec![x])),
+                    None => return false,
+                }
+            }
+            (RunBuf::Bytes(_), _) => match &piece.v {
+                V::Bytes(b) => V::Bytes(b.clone()),
+                _ => return false,
+            },
+            (RunBuf::Str(_), _) => return false,
+        };
+        if !st.run.add(&as_piece, false, max) {
+            return false;
+        }
+        st.built.flows |= piece.deep_flows();
+        st.added = true;
+        true
     }
 
     fn add(&mut self, piece: &Val<'a>, front: bool, max: usize) -> bool {
@@ -3891,7 +4169,7 @@ struct LoopPlan<'a> {
     items: Vec<Val<'a>>,
 }
 
-/// Names bound by a loop target (`c`, `i, c`); false for targets that are not plain names.
+/// Names a target binds or changes (`c`, `i, c`, `out[i]`); false for other targets.
 fn target_names<'a>(target: &'a Expr, names: &mut Vec<&'a str>) -> bool {
     match target {
         Expr::Name(n) => {
@@ -3901,6 +4179,14 @@ fn target_names<'a>(target: &'a Expr, names: &mut Vec<&'a str>) -> bool {
         Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
             elts.iter().all(|e| target_names(e, names))
         }
+        // `out[i] = piece` changes `out`.
+        Expr::Subscript(ast::ExprSubscript { value, .. }) => match &**value {
+            Expr::Name(n) => {
+                names.push(n.id.as_str());
+                true
+            }
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -3912,7 +4198,12 @@ fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<&'a str>) -> bool {
         Stmt::Assign(a) => a.targets.iter().all(|t| target_names(t, names)),
         Stmt::AugAssign(a) => target_names(&a.target, names),
         Stmt::Pass(_) => true,
-        Stmt::Expr(e) => matches!(&*e.value, Expr::StringLiteral(_)),
+        Stmt::Expr(e) => match &*e.value {
+            Expr::StringLiteral(_) => true,
+            // `out.append(piece)`: the name changes, as if assigned.
+            Expr::Call(c) => mutated_name(c).map(|n| names.push(n)).is_some(),
+            _ => false,
+        },
         Stmt::If(i) => {
             assigns_only(&i.body, names)
                 && i.elif_else_clauses

@@ -75,6 +75,33 @@ impl<'a> Val<'a> {
             from: None,
         }
     }
+    /// A list, dict or bytes value (Python's mutable containers among them).
+    pub fn is_container(&self) -> bool {
+        matches!(self.v, V::List(_) | V::Dict(_) | V::Bytes(_))
+    }
+    /// The address of a container's shared contents.
+    pub fn container_ptr(&self) -> Option<*const ()> {
+        match &self.v {
+            V::List(l) => Some(Rc::as_ptr(l).cast()),
+            V::Dict(d) => Some(Rc::as_ptr(d).cast()),
+            V::Bytes(b) => Some(Rc::as_ptr(b).cast()),
+            _ => None,
+        }
+    }
+    /// The container's address when something else holds its contents too.
+    pub fn container_shared(&self) -> Option<*const ()> {
+        let count = match &self.v {
+            V::List(l) => Rc::strong_count(l),
+            V::Dict(d) => Rc::strong_count(d),
+            V::Bytes(b) => Rc::strong_count(b),
+            _ => return None,
+        };
+        if count > 1 {
+            self.container_ptr()
+        } else {
+            None
+        }
+    }
     pub fn with_flows(mut self, flows: FlowSet) -> Self {
         self.flows |= flows;
         self

@@ -475,3 +475,25 @@ fn module_level_decoding_loop_appends_in_place() {
     let src = "import os\nout = 'x'\nfor c in '':\n    out += c\nos.system(out)\n";
     assert_eq!(system_arg(src).as_deref(), Some("x"));
 }
+
+#[test]
+fn containers_change_in_place() {
+    // A list filled by appends and joined (it had folded to its empty start, so the exec'd
+    // text was "" and the file looked clean).
+    let src = "parts = []\nparts.append('import os;')\nparts.extend(['os.system(', '\"id\")'])\nparts.insert(1, ' ')\nexec(''.join(parts))\n";
+    assert!(callees(src).contains(&"os.system".to_string()), "{src}");
+    // Item stores in lists, dicts and bytearrays.
+    let src = "import os\np = ['echo']\np[0] = 'id'\nd = {'k': 'x'}\nd['k'] = '-u'\nd['n'] = 'ame'\nb = bytearray(b'xyz')\nb[-1] = 0x21\nos.system(p[-1] + ' ' + d['k'] + d['n'] + b.decode())\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id -uamexy!"));
+    // Loops of appends fold, to lists and to bytearrays.
+    let src = "import os\nout = bytearray()\nfor c in 'bd':\n    out.append(ord(c) ^ 7)\nparts = []\nfor c in 'bd':\n    parts.append(chr(ord(c) ^ 7))\nos.system(out.decode() + ''.join(parts))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("ecec"));
+    // A change that is not modelled, or one made through another name bound to the same
+    // list: unknown, not the value from before the change.
+    let src = "import os\np = ['a', 'b']\np.pop()\nos.system(''.join(p))\n";
+    assert_eq!(system_arg(src), None);
+    let src = "import os\na = ['x']\nb = a\nb.append('y')\nos.system(''.join(a))\n";
+    assert_eq!(system_arg(src), None);
+    let src = "import os\np = ['a']\np[k] = 'b'\nos.system(''.join(p))\n";
+    assert_eq!(system_arg(src), None);
+}

@@ -293,10 +293,15 @@ pub fn to_human(report: &PackageReport, color: bool) -> String {
             );
         }
         if let Some(d) = &f.decoded {
+            // Text assembled without a decoding step (joins, appends) has no chain to show.
+            let chain = if d.chain.is_empty() {
+                String::new()
+            } else {
+                format!("{}, ", d.chain.join(" → "))
+            };
             let _ = writeln!(
                 out,
-                "  {dim}= decoded ({}, {} bytes{}):{reset}",
-                d.chain.join(" → "),
+                "  {dim}= decoded ({chain}{} bytes{}):{reset}",
                 d.bytes,
                 if d.python { ", Python" } else { "" }
             );
