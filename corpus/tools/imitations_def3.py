@@ -136,3 +136,13 @@ def define(setup_with, init_with, rot13):
               "extend(), at import", ["exec-obfuscated-string"], {
                   "logfmt_extras/__init__.py": init_with(body)},
               payload="curl", name=n)
+
+    # The payload text is set as a module global by a function called at import; the
+    # module-level value before the call is an empty string.
+    n = "cachectl-lite"
+    body = (f"_src = ''\n\ndef _prime(part):\n    global _src\n    _src = {q(P('wget'))} + part\n\n"
+            "_prime('')\nexec(_src)\n")
+    imitation("global-set-by-function", "exec() of a module global that a function called at "
+              "import sets (`global`), at import", [], {
+                  "cachectl_lite/__init__.py": init_with(body)},
+              payload="wget", name=n)

@@ -158,6 +158,8 @@ pub(crate) fn analyze_source(
             eval_next: 0,
             chars_cache: Vec::new(),
             loop_shapes: HashMap::default(),
+            scope_globals: Vec::new(),
+            def_globals: HashMap::default(),
         };
         let first_fact = w.out.facts.len();
         let body = &parsed.syntax().body;
@@ -283,6 +285,11 @@ struct Walker<'a, 'f> {
     /// Loop bodies' appends, by the loop's address: worked out once per loop, which an
     /// inlined function runs each time it is called.
     loop_shapes: HashMap<usize, Rc<LoopShape<'a>>>,
+    /// Names an inlined function declared `global`, by the index of its scope: binding one
+    /// binds the module's.
+    scope_globals: Vec<(usize, &'a str)>,
+    /// The names each function declares `global`, by the function's address.
+    def_globals: HashMap<usize, Rc<[&'a str]>>,
 }
 
 /// A string's characters when it is not ASCII (`None`: index its bytes).
@@ -815,6 +822,10 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn pop_scope(&mut self) {
+        if !self.scope_globals.is_empty() {
+            let depth = self.scopes.len().saturating_sub(1);
+            self.scope_globals.retain(|(d, _)| *d < depth);
+        }
         if let Some(mut scope) = self.scopes.pop() {
             // Small tables only: clearing costs their capacity at every reuse.
             if scope.capacity() <= 64 && self.spare_scopes.len() < 8 {
@@ -830,6 +841,20 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn bind_key(&mut self, name: Cow<'a, str>, v: Val<'a>) {
+        if !self.scope_globals.is_empty() {
+            let top = self.scopes.len().saturating_sub(1);
+            if top > 0
+                && self
+                    .scope_globals
+                    .iter()
+                    .any(|(d, n)| *d == top && *n == &*name)
+            {
+                if let Some(module) = self.scopes.first_mut() {
+                    module.insert(name, v);
+                }
+                return;
+            }
+        }
         if let Some(scope) = self.scopes.last_mut() {
             // Loops rebind the same names: reuse the key rather than allocate it again.
             match scope.get_mut(&*name) {
@@ -3100,9 +3125,11 @@ impl<'a, 'f> Walker<'a, 'f> {
     fn inline_def(&mut self, d: &'a ast::StmtFunctionDef, args: &[Val<'a>]) -> Val<'a> {
         if self.inline_depth >= MAX_INLINE {
             self.inline_limit_hit = true;
+            self.forget_globals_of(d);
             return Val::unknown();
         }
         if d.body.len() > 20 {
+            self.forget_globals_of(d);
             return Val::unknown();
         }
         self.inline_depth += 1;
@@ -3122,12 +3149,37 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         let result = match self.inline_body(&d.body) {
             Flow::Return(v) => v,
-            Flow::Next | Flow::Stop => Val::unknown(),
+            Flow::Next => Val::unknown(),
+            Flow::Stop => {
+                // Run in part: the globals it sets may have other values in the end.
+                self.forget_globals_of(d);
+                Val::unknown()
+            }
         };
         self.pop_scope();
         self.emit = emit;
         self.inline_depth -= 1;
         result
+    }
+
+    /// A call to a function that sets module globals (`global code; code = ...`) and was not
+    /// run in full: the module's values of those names are unknown after it, rather than
+    /// the ones from before the call.
+    fn forget_globals_of(&mut self, d: &'a ast::StmtFunctionDef) {
+        let key = std::ptr::from_ref(d) as usize;
+        let names = match self.def_globals.get(&key) {
+            Some(n) => n.clone(),
+            None => {
+                let n: Rc<[&'a str]> = declared_globals(&d.body).into();
+                self.def_globals.insert(key, n.clone());
+                n
+            }
+        };
+        for name in names.iter() {
+            if let Some(v) = self.scopes.first_mut().and_then(|m| m.get_mut(*name)) {
+                *v = Val::unknown().with_flows(v.deep_flows());
+            }
+        }
     }
 
     /// Runs statements of an inlined function: assignments, `if` on a known condition and
@@ -3160,6 +3212,12 @@ impl<'a, 'f> Walker<'a, 'f> {
                     self.bind(&a.target, v);
                 }
                 Stmt::Import(_) | Stmt::ImportFrom(_) => self.stmt(s),
+                Stmt::Global(g) => {
+                    let top = self.scopes.len().saturating_sub(1);
+                    for n in &g.names {
+                        self.scope_globals.push((top, n.as_str()));
+                    }
+                }
                 Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_)) => {}
                 Stmt::Expr(e) if matches!(&*e.value, Expr::Call(c) if mutated_name(c).is_some()) => {
                     self.eval(&e.value);
@@ -3799,6 +3857,43 @@ fn mentions(e: &Expr, name: &str) -> bool {
     let mut f = Finder { name, found: false };
     visitor::Visitor::visit_expr(&mut f, e);
     f.found
+}
+
+/// The names a function body declares `global` and assigns (not in functions nested in it).
+fn declared_globals(body: &[Stmt]) -> Vec<&str> {
+    struct Finder<'n> {
+        declared: Vec<&'n str>,
+        stored: Vec<&'n str>,
+    }
+    impl<'n> visitor::Visitor<'n> for Finder<'n> {
+        fn visit_stmt(&mut self, stmt: &'n Stmt) {
+            match stmt {
+                Stmt::Global(g) => self.declared.extend(g.names.iter().map(|n| n.as_str())),
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                _ => stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt)),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'n Expr) {
+            match expr {
+                Expr::Name(n) if !matches!(n.ctx, ast::ExprContext::Load) => {
+                    self.stored.push(n.id.as_str());
+                }
+                // Only targets store; values inside them (`x[i] = ...`'s `x`) are loads.
+                Expr::Name(_) => {}
+                _ => stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_expr(self, expr)),
+            }
+        }
+    }
+    let mut f = Finder {
+        declared: Vec::new(),
+        stored: Vec::new(),
+    };
+    visitor::Visitor::visit_body(&mut f, body);
+    let Finder { declared, stored } = f;
+    declared
+        .into_iter()
+        .filter(|n| stored.contains(n))
+        .collect()
 }
 
 /// Methods that change a list, dict or bytearray in place.

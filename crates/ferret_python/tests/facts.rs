@@ -497,3 +497,19 @@ fn containers_change_in_place() {
     let src = "import os\np = ['a']\np[k] = 'b'\nos.system(''.join(p))\n";
     assert_eq!(system_arg(src), None);
 }
+
+#[test]
+fn functions_set_module_globals() {
+    // `global code; code = ...` in a function that is called: the module's `code` is the
+    // function's, not the empty text from before the call (which made exec(code) look inert).
+    let src = "code = ''\ndef build():\n    global code\n    code = 'import os; os.system(\"id\")'\nbuild()\nexec(code)\n";
+    assert!(callees(src).contains(&"os.system".to_string()), "{src}");
+    let src = "import os\ncmd = 'echo'\ndef f(x):\n    global cmd\n    cmd = x + ' -u'\nf('id')\nos.system(cmd)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id -u"));
+    // Run only in part (a statement folding does not model): unknown, not the old value.
+    let src = "import os\ncmd = 'echo'\ndef f():\n    global cmd\n    cmd = 'a'\n    with open('x') as h:\n        pass\n    cmd = 'b'\nf()\nos.system(cmd)\n";
+    assert_eq!(system_arg(src), None);
+    // A global only read keeps its value.
+    let src = "import os\ncmd = 'id'\ndef f():\n    global cmd\n    with open('x') as h:\n        pass\nf()\nos.system(cmd)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+}
