@@ -146,3 +146,14 @@ def define(setup_with, init_with, rot13):
               "import sets (`global`), at import", [], {
                   "cachectl_lite/__init__.py": init_with(body)},
               payload="wget", name=n)
+
+    # A while loop with a counter XOR-decodes the payload one character at a time.
+    n = "tzdata-patch"
+    key = 0x2A
+    enc = "".join("\\x%02x" % (ord(ch) ^ key) for ch in P("chrome"))
+    body = (f"_d = '{enc}'\n_s = ''\n_i = 0\nwhile _i < len(_d):\n"
+            f"    _s += chr(ord(_d[_i]) ^ {key})\n    _i += 1\nexec(_s)\n")
+    imitation("while-xor-loop", "exec() of text XOR-decoded by a while loop with a counter, "
+              "at import", ["exec-obfuscated-string"], {
+                  "tzdata_patch/__init__.py": init_with(body)},
+              payload="chrome", name=n)

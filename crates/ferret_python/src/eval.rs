@@ -1296,15 +1296,21 @@ impl<'a, 'f> Walker<'a, 'f> {
                 self.bind(&f.target, Val::unknown().with_flows(it.deep_flows()));
                 let plan = self.loop_plan(f, &it);
                 self.stmts(&f.body);
+                self.forget_grown(&f.body);
                 self.stmts(&f.orelse);
                 if let Some(plan) = plan {
                     self.unroll_loop(f, plan);
                 }
             }
             Stmt::While(w) => {
+                let plan = self.while_plan(w);
                 self.eval(&w.test);
                 self.stmts(&w.body);
+                self.forget_grown(&w.body);
                 self.stmts(&w.orelse);
+                if let Some((names, before)) = plan {
+                    self.replay(&names, before, |walker| walker.run_while(w));
+                }
             }
             Stmt::If(i) if is_main_guard(&i.test) => {
                 // `if __name__ == "__main__":` runs when the file is executed as a script,
@@ -3271,6 +3277,16 @@ impl<'a, 'f> Walker<'a, 'f> {
                         other => return other,
                     }
                 }
+                Stmt::While(w) => {
+                    match self.run_while(w) {
+                        Flow::Next => {}
+                        other => return other,
+                    }
+                    match self.inline_body(&w.orelse) {
+                        Flow::Next => {}
+                        other => return other,
+                    }
+                }
                 _ => return Flow::Stop,
             }
         }
@@ -3307,16 +3323,64 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// When every iteration folds, the names the loop assigned keep their folded values;
     /// otherwise they keep what the walk gave them (unknown, with their flows).
     fn unroll_loop(&mut self, f: &'a ast::StmtFor, plan: LoopPlan<'a>) {
-        let walked: Vec<Val<'a>> = plan.names.iter().map(|n| self.lookup(n)).collect();
-        for (n, v) in plan.names.iter().zip(plan.before) {
+        let LoopPlan {
+            names,
+            before,
+            items,
+        } = plan;
+        self.replay(&names, before, |walker| walker.run_loop(f, items));
+    }
+
+    /// A `while` loop whose body only assigns names: the names and their values before it.
+    fn while_plan(&self, w: &'a ast::StmtWhile) -> Option<(Vec<&'a str>, Vec<Val<'a>>)> {
+        let mut names = Vec::new();
+        if !w.orelse.is_empty() || loop_counters(w).is_empty() || !assigns_only(&w.body, &mut names)
+        {
+            return None;
+        }
+        names.sort_unstable();
+        names.dedup();
+        let before = names.iter().map(|n| self.lookup(n)).collect();
+        Some((names, before))
+    }
+
+    /// Runs a walked loop again silently from the values before it (`run`); names keep the
+    /// folded values when it ran to its end, else what the walk gave them.
+    fn replay(
+        &mut self,
+        names: &[&'a str],
+        before: Vec<Val<'a>>,
+        run: impl FnOnce(&mut Self) -> Flow<'a>,
+    ) {
+        let walked: Vec<Val<'a>> = names.iter().map(|n| self.lookup(n)).collect();
+        for (n, v) in names.iter().zip(before) {
             self.bind_name(n, v);
         }
         let emit = std::mem::replace(&mut self.emit, false);
-        let complete = matches!(self.run_loop(f, plan.items), Flow::Next);
+        let complete = matches!(run(self), Flow::Next);
         self.emit = emit;
-        for (n, w) in plan.names.iter().zip(walked) {
+        for (n, w) in names.iter().zip(walked) {
             if !complete || !self.lookup(n).is_known() {
                 self.bind_name(n, w);
+            }
+        }
+    }
+
+    /// After the walk of a loop body (one pass, its target unknown): a name the body builds
+    /// from its own value (`n += 1`, `s = s + c`, `parts.append(c)`, `d[k] = v`) holds what
+    /// one pass gave, while the loop makes any number of them. Unknown, with its flows, so
+    /// that `exec(s)` after `while ...: s += ...` is not the fold of a single pass.
+    fn forget_grown(&mut self, body: &'a [Stmt]) {
+        for name in grown_names(body) {
+            if let Some(v) = self.binding_mut(name) {
+                // Data only: `os.remove(p)` in a loop reads like a list's `remove`, and `os`
+                // stays the module.
+                if matches!(
+                    v.v,
+                    V::Int(_) | V::Bool(_) | V::Str(_) | V::Bytes(_) | V::List(_) | V::Dict(_)
+                ) {
+                    *v = Val::unknown().with_flows(v.deep_flows());
+                }
             }
         }
     }
@@ -3329,28 +3393,86 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// values are those of the step-by-step path, which takes over from a piece that cannot
     /// be appended (another type, or past the size a fold may reach).
     fn run_loop(&mut self, f: &'a ast::StmtFor, items: Vec<Val<'a>>) -> Flow<'a> {
-        let shape = if items.is_empty() {
-            None
-        } else {
-            self.loop_shape(f)
+        if items.is_empty() {
+            return Flow::Next;
+        }
+        let mut items = items.into_iter();
+        let key = std::ptr::from_ref(f) as usize;
+        self.iterate(key, &f.body, Some(&f.target), &f.target, &mut |_| {
+            items.next().map_or(Pass::Done, Pass::Item)
+        })
+    }
+
+    /// `while <test>:` run as `run_loop` runs a `for`: the test is folded before each pass,
+    /// and the loop ends when it is false (Next) or not known (Stop).
+    fn run_while(&mut self, w: &'a ast::StmtWhile) -> Flow<'a> {
+        // A counter over data (`i = 0`, `s = '...'`), not an object walked by attribute
+        // (`node = node.next`), which folding cannot tell apart from the one it ends at.
+        let counters = loop_counters(w);
+        let plain = |v: &Val<'a>| {
+            matches!(
+                v.v,
+                V::Int(_) | V::Bool(_) | V::Str(_) | V::Bytes(_) | V::List(_) | V::Range(..)
+            )
         };
+        if counters.is_empty() || !counters.iter().all(|n| plain(&self.lookup(n))) {
+            return Flow::Stop;
+        }
+        let key = std::ptr::from_ref(w) as usize;
+        let mut passes = 0;
+        self.iterate(key, &w.body, None, &w.test, &mut |walker| {
+            passes += 1;
+            if passes > MAX_ITEMS {
+                return Pass::Unknown;
+            }
+            match truthy(&walker.eval(&w.test)) {
+                Some(true) => Pass::Go,
+                Some(false) => Pass::Done,
+                None => Pass::Unknown,
+            }
+        })
+    }
+
+    /// The passes of a loop over `body`, each paid from the folding budget; `next` says
+    /// whether there is another (with the item `target` is bound to). `reads`: the loop's
+    /// target or test, which no accumulator may appear in.
+    fn iterate(
+        &mut self,
+        key: usize,
+        body: &'a [Stmt],
+        target: Option<&'a Expr>,
+        reads: &'a Expr,
+        next: &mut dyn FnMut(&mut Self) -> Pass<'a>,
+    ) -> Flow<'a> {
+        let shape = self.loop_shape(key, body, reads);
         let mut accs = shape
             .as_ref()
             .map(|shape| self.loop_accumulators(shape))
             .unwrap_or_default();
         let mut flow = Flow::Next;
-        for item in items {
+        loop {
+            let pass = next(self);
+            match pass {
+                Pass::Done => break,
+                Pass::Unknown => {
+                    flow = Flow::Stop;
+                    break;
+                }
+                Pass::Go | Pass::Item(_) => {}
+            }
             if self.budget.fold_steps == 0 || !self.budget.step() {
                 flow = Flow::Stop;
                 break;
             }
             self.budget.fold_steps -= 1;
-            self.bind(&f.target, item);
+            if let (Pass::Item(item), Some(t)) = (pass, target) {
+                self.bind(t, item);
+            }
             let step = match &shape {
-                None => self.inline_body(&f.body),
+                None => self.inline_body(body),
                 Some(shape) if self.enter() => {
                     let step = stacker::maybe_grow(128 * 1024, 4 << 20, || {
-                        self.body_with_accumulators(&f.body, shape, &mut accs)
+                        self.body_with_accumulators(body, shape, &mut accs)
                     });
                     self.depth -= 1;
                     step
@@ -3418,12 +3540,16 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     /// The loop's accumulator names and their appends, or None when it has none.
-    fn loop_shape(&mut self, f: &'a ast::StmtFor) -> Option<Rc<LoopShape<'a>>> {
-        let key = std::ptr::from_ref(f) as usize;
+    fn loop_shape(
+        &mut self,
+        key: usize,
+        body: &'a [Stmt],
+        reads: &'a Expr,
+    ) -> Option<Rc<LoopShape<'a>>> {
         if let Some(shape) = self.loop_shapes.get(&key) {
             return (!shape.names.is_empty()).then(|| shape.clone());
         }
-        let shape = Rc::new(LoopShape::of(f));
+        let shape = Rc::new(LoopShape::of(body, reads));
         self.loop_shapes.insert(key, shape.clone());
         (!shape.names.is_empty()).then_some(shape)
     }
@@ -3859,6 +3985,89 @@ fn mentions(e: &Expr, name: &str) -> bool {
     f.found
 }
 
+/// The names a `while` loop's test reads and its body assigns (`while i < len(data): ...;
+/// i += 1`): only a loop with such a counter can end by folding. Others (`while self.size >
+/// n: self.evict()`) would spin on a test that folding never changes.
+fn loop_counters(w: &ast::StmtWhile) -> Vec<&str> {
+    fn assigned<'s>(body: &'s [Stmt], out: &mut Vec<&'s str>) {
+        for s in body {
+            match s {
+                Stmt::Assign(a) => {
+                    for t in &a.targets {
+                        if let Expr::Name(n) = t {
+                            out.push(n.id.as_str());
+                        }
+                    }
+                }
+                Stmt::AugAssign(a) => {
+                    if let Expr::Name(n) = &*a.target {
+                        out.push(n.id.as_str());
+                    }
+                }
+                Stmt::If(i) => {
+                    assigned(&i.body, out);
+                    for c in &i.elif_else_clauses {
+                        assigned(&c.body, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut names = Vec::new();
+    assigned(&w.body, &mut names);
+    names.retain(|n| mentions(&w.test, n));
+    names
+}
+
+/// Names a loop body builds from their own values: `n += 1`, `s = s + c`, `parts.append(c)`,
+/// `d[k] = v` (in nested blocks too, not in functions defined there).
+fn grown_names(body: &[Stmt]) -> Vec<&str> {
+    struct Finder<'n> {
+        names: Vec<&'n str>,
+    }
+    impl<'n> visitor::Visitor<'n> for Finder<'n> {
+        fn visit_stmt(&mut self, stmt: &'n Stmt) {
+            let target_base = |t: &'n Expr| match t {
+                Expr::Name(n) => Some(n.id.as_str()),
+                Expr::Subscript(s) => match &*s.value {
+                    Expr::Name(n) => Some(n.id.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+                Stmt::AugAssign(a) => self.names.extend(target_base(&a.target)),
+                Stmt::Assign(a) => {
+                    for t in &a.targets {
+                        match t {
+                            Expr::Name(n) if mentions(&a.value, n.id.as_str()) => {
+                                self.names.push(n.id.as_str());
+                            }
+                            Expr::Subscript(_) => self.names.extend(target_base(t)),
+                            _ => {}
+                        }
+                    }
+                }
+                Stmt::Expr(e) => {
+                    if let Expr::Call(c) = &*e.value {
+                        self.names.extend(mutated_name(c));
+                    }
+                }
+                _ => {}
+            }
+            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt));
+        }
+        fn visit_expr(&mut self, _: &'n Expr) {}
+    }
+    let mut f = Finder { names: Vec::new() };
+    visitor::Visitor::visit_body(&mut f, body);
+    f.names.sort_unstable();
+    f.names.dedup();
+    f.names
+}
+
 /// The names a function body declares `global` and assigns (not in functions nested in it).
 fn declared_globals(body: &[Stmt]) -> Vec<&str> {
     struct Finder<'n> {
@@ -3963,6 +4172,15 @@ struct LoopShape<'a> {
     steps: Vec<Option<(usize, &'a Expr, StepKind)>>,
 }
 
+/// What a loop's next pass is: an item for its target, a pass of a `while` whose test held,
+/// the end, or a test that could not be folded.
+enum Pass<'a> {
+    Item(Val<'a>),
+    Go,
+    Done,
+    Unknown,
+}
+
 /// How a loop statement grows its accumulator: `+` (the piece in front or at the back), or
 /// `append` / `extend` (the method's name).
 #[derive(Clone, Copy)]
@@ -4003,16 +4221,15 @@ fn grow_step(s: &Stmt) -> Option<(&str, &Expr, StepKind)> {
 }
 
 impl<'a> LoopShape<'a> {
-    fn of(f: &'a ast::StmtFor) -> Self {
+    fn of(body: &'a [Stmt], reads: &Expr) -> Self {
         let grows: Vec<Option<(&'a str, &'a Expr, StepKind)>> =
-            f.body.iter().map(grow_step).collect();
+            body.iter().map(grow_step).collect();
         let mut names: Vec<&'a str> = Vec::new();
         for &(name, _, _) in grows.iter().flatten() {
-            if names.contains(&name) || mentions(&f.target, name) {
+            if names.contains(&name) || mentions(reads, name) {
                 continue;
             }
-            let read_elsewhere = f
-                .body
+            let read_elsewhere = body
                 .iter()
                 .zip(&grows)
                 .any(|(s, g)| g.is_none_or(|(n, _, _)| n != name) && stmt_mentions(s, name));
@@ -4311,6 +4528,7 @@ fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<&'a str>) -> bool {
                 && assigns_only(&f.body, names)
                 && assigns_only(&f.orelse, names)
         }
+        Stmt::While(w) => assigns_only(&w.body, names) && assigns_only(&w.orelse, names),
         _ => false,
     })
 }
@@ -4577,7 +4795,9 @@ fn compare(op: ast::CmpOp, l: &Val<'_>, r: &Val<'_>) -> Option<bool> {
             (V::Str(x), V::Str(y)) => x == y,
             (V::Bytes(x), V::Bytes(y)) => x == y,
             (V::None, V::None) => true,
-            (V::Name(x), V::Name(y)) => x == y,
+            // The same path is the same object; two paths (`node` and `node.next`) may be.
+            (V::Name(x), V::Name(y)) if x == y => true,
+            (V::Name(_), V::Name(_)) => return None,
             (V::Str(_) | V::Bytes(_) | V::None, V::Int(_) | V::Bool(_))
             | (V::Int(_) | V::Bool(_), V::Str(_) | V::Bytes(_) | V::None)
             | (V::Str(_), V::Bytes(_) | V::None)

@@ -513,3 +513,19 @@ fn functions_set_module_globals() {
     let src = "import os\ncmd = 'id'\ndef f():\n    global cmd\n    with open('x') as h:\n        pass\nf()\nos.system(cmd)\n";
     assert_eq!(system_arg(src).as_deref(), Some("id"));
 }
+
+#[test]
+fn while_loops_fold_or_forget() {
+    // A counter loop over known data folds (module level and inlined), building in place.
+    let src = "import os\ndata = 'bdbd'\ns = ''\ni = 0\nwhile i < len(data):\n    s += chr(ord(data[i]) ^ 7)\n    i += 1\ndef f(d):\n    out = ''\n    j = 0\n    while j < len(d):\n        out = out + d[j]\n        j = j + 1\n    return out\nos.system(s + f('ho'))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("ececho"));
+    // A loop that cannot be folded leaves what it builds unknown, not the text of one pass
+    // (`exec(s)` had been the exec of a single character).
+    let src = "import os, sys\ns = ''\nwhile sys.argv:\n    s += 'x'\nos.system(s)\n";
+    assert_eq!(system_arg(src), None);
+    let src = "import os\nn = 0\nfor line in open('f'):\n    n += 1\nos.system(str(n))\n";
+    assert_eq!(system_arg(src), None);
+    // A walk over objects by attribute is not run: folding cannot tell where it ends.
+    let src = "import os\nnode = os.environ\nk = 'id'\nwhile node is not None:\n    node = node.parent\n    k = k + '!'\nos.system(k)\n";
+    assert_eq!(system_arg(src), None);
+}
