@@ -160,6 +160,7 @@ pub(crate) fn analyze_source(
             loop_shapes: HashMap::default(),
             scope_globals: Vec::new(),
             def_globals: HashMap::default(),
+            def_attr_stores: HashMap::default(),
         };
         let first_fact = w.out.facts.len();
         let body = &parsed.syntax().body;
@@ -285,11 +286,14 @@ struct Walker<'a, 'f> {
     /// Loop bodies' appends, by the loop's address: worked out once per loop, which an
     /// inlined function runs each time it is called.
     loop_shapes: HashMap<usize, Rc<LoopShape<'a>>>,
-    /// Names an inlined function declared `global`, by the index of its scope: binding one
-    /// binds the module's.
-    scope_globals: Vec<(usize, &'a str)>,
-    /// The names each function declares `global`, by the function's address.
-    def_globals: HashMap<usize, Rc<[&'a str]>>,
+    /// Names an inlined function declared `global` (true) or `nonlocal`, by the index of its
+    /// scope: binding one binds the module's, or the nearest enclosing scope's.
+    scope_globals: Vec<(usize, &'a str, bool)>,
+    /// The names each function declares `global` (true) or `nonlocal` and assigns, by the
+    /// function's address.
+    def_globals: HashMap<usize, Rc<[(&'a str, bool)]>>,
+    /// Whether each function assigns attributes of its parameters, by its address.
+    def_attr_stores: HashMap<usize, bool>,
 }
 
 /// A string's characters when it is not ASCII (`None`: index its bytes).
@@ -824,7 +828,7 @@ impl<'a, 'f> Walker<'a, 'f> {
     fn pop_scope(&mut self) {
         if !self.scope_globals.is_empty() {
             let depth = self.scopes.len().saturating_sub(1);
-            self.scope_globals.retain(|(d, _)| *d < depth);
+            self.scope_globals.retain(|(d, _, _)| *d < depth);
         }
         if let Some(mut scope) = self.scopes.pop() {
             // Small tables only: clearing costs their capacity at every reuse.
@@ -843,16 +847,22 @@ impl<'a, 'f> Walker<'a, 'f> {
     fn bind_key(&mut self, name: Cow<'a, str>, v: Val<'a>) {
         if !self.scope_globals.is_empty() {
             let top = self.scopes.len().saturating_sub(1);
-            if top > 0
-                && self
-                    .scope_globals
-                    .iter()
-                    .any(|(d, n)| *d == top && *n == &*name)
-            {
-                if let Some(module) = self.scopes.first_mut() {
-                    module.insert(name, v);
+            let declared = self
+                .scope_globals
+                .iter()
+                .find(|(d, n, _)| *d == top && *n == &*name)
+                .map(|(_, _, module)| *module);
+            if let (Some(module), true) = (declared, top > 0) {
+                let outer = &mut self.scopes[..top];
+                let at = if module {
+                    Some(0)
+                } else {
+                    outer.iter().rposition(|s| s.contains_key(&*name))
+                };
+                if let Some(at) = at {
+                    outer[at].insert(name, v);
+                    return;
                 }
-                return;
             }
         }
         if let Some(scope) = self.scopes.last_mut() {
@@ -949,6 +959,23 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Rc::make_mut(items).clear();
                 true
             }
+            (V::Dict(items), "update", [other]) => match &other.v {
+                V::Dict(more)
+                    if more
+                        .iter()
+                        .all(|(k, _)| matches!(k.v, V::Str(_) | V::Int(_))) =>
+                {
+                    let items = Rc::make_mut(items);
+                    for (k, v) in more.iter() {
+                        match items.iter_mut().find(|(kk, _)| same_key(kk, k)) {
+                            Some((_, old)) => *old = v.clone(),
+                            None => items.push((k.clone(), v.clone())),
+                        }
+                    }
+                    true
+                }
+                _ => false,
+            },
             (V::Bytes(b), "append" | "extend", [v]) => {
                 let more: Option<Vec<u8>> = match (&v.v, m) {
                     (_, "append") => v
@@ -2178,6 +2205,15 @@ impl<'a, 'f> Walker<'a, 'f> {
         self.exec_payload = None;
         let mut result = self.apply(&callee, &fval, recv.as_ref(), method, &args, &kwargs, c);
         self.inline_limit_hit |= outer_limit_hit;
+        // `setattr(obj, "name", value)` is `obj.name = value`.
+        if &*callee == "builtins.setattr" {
+            if let ([Expr::Name(obj), ..], [_, attr, value]) = (&c.arguments.args[..], &args[..]) {
+                if let Some(attr) = attr.as_str() {
+                    let key = format!("{}.{attr}", obj.id);
+                    self.bind_key(Cow::Owned(key), value.clone());
+                }
+            }
+        }
         if let (Some(m), Some(name)) = (method, mutated_name(c)) {
             if recv.as_ref().is_some_and(Val::is_container) {
                 // The receiver's copy goes first, so that a value bound once is changed in
@@ -2480,7 +2516,18 @@ impl<'a, 'f> Walker<'a, 'f> {
         // User-defined decoders: apply lambdas and small functions to known arguments.
         match &fval.v {
             V::Lambda(l) => return self.inline_lambda(l, args),
-            V::Def(d) => return self.inline_def(d, args),
+            V::Def(d) => {
+                let names: Vec<Option<&'a str>> = c
+                    .arguments
+                    .args
+                    .iter()
+                    .map(|a| match a {
+                        Expr::Name(n) => Some(n.id.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                return self.inline_def(d, args, &names);
+            }
             _ => {}
         }
         if let (
@@ -2861,7 +2908,7 @@ impl<'a, 'f> Walker<'a, 'f> {
     fn apply_value(&mut self, f: &Val<'a>, args: Vec<Val<'a>>, c: &'a ExprCall) -> Val<'a> {
         match &f.v {
             V::Lambda(l) => self.inline_lambda(l, &args),
-            V::Def(d) => self.inline_def(d, &args),
+            V::Def(d) => self.inline_def(d, &args, &[]),
             V::Name(q) => {
                 let q = q.to_string();
                 self.apply(&q, f, None, None, &args, &[], c)
@@ -3128,14 +3175,23 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     /// Applies a small function (assignments, expression statements, a return) to arguments.
-    fn inline_def(&mut self, d: &'a ast::StmtFunctionDef, args: &[Val<'a>]) -> Val<'a> {
-        if self.inline_depth >= MAX_INLINE {
-            self.inline_limit_hit = true;
+    /// `arg_names`: the names passed as positional arguments, whose attributes the function
+    /// may set through its parameters (`def f(o): o.code = ...; f(k)` sets `k.code`).
+    fn inline_def(
+        &mut self,
+        d: &'a ast::StmtFunctionDef,
+        args: &[Val<'a>],
+        arg_names: &[Option<&'a str>],
+    ) -> Val<'a> {
+        if self.inline_depth >= MAX_INLINE || d.body.len() > 20 {
+            self.inline_limit_hit |= self.inline_depth >= MAX_INLINE;
+            // Not run: what it may set is unknown after the call.
             self.forget_globals_of(d);
-            return Val::unknown();
-        }
-        if d.body.len() > 20 {
-            self.forget_globals_of(d);
+            if arg_names.iter().any(Option::is_some) && self.stores_param_attrs(d) {
+                for x in arg_names.iter().flatten() {
+                    self.forget_attributes_of(x);
+                }
+            }
             return Val::unknown();
         }
         self.inline_depth += 1;
@@ -3153,36 +3209,104 @@ impl<'a, 'f> Walker<'a, 'f> {
                 args.get(i).cloned().unwrap_or_else(Val::unknown),
             );
         }
+        let mut stopped = false;
         let result = match self.inline_body(&d.body) {
             Flow::Return(v) => v,
             Flow::Next => Val::unknown(),
             Flow::Stop => {
                 // Run in part: the globals it sets may have other values in the end.
                 self.forget_globals_of(d);
+                stopped = true;
                 Val::unknown()
             }
         };
+        // Attributes set through parameters are the arguments' (the objects are shared).
+        let mut set: Vec<(String, Val<'a>)> = Vec::new();
+        let mut touched: Vec<&'a str> = Vec::new();
+        if arg_names.iter().any(Option::is_some) && self.stores_param_attrs(d) {
+            let params = d.parameters.posonlyargs.iter().chain(&d.parameters.args);
+            for (p, x) in params.zip(arg_names) {
+                let (Some(x), Some(top)) = (x, self.scopes.last()) else {
+                    continue;
+                };
+                touched.push(x);
+                for (k, v) in top {
+                    let rest = k
+                        .strip_prefix(p.parameter.name.as_str())
+                        .and_then(|r| r.strip_prefix('.'));
+                    if let Some(rest) = rest {
+                        set.push((format!("{x}.{rest}"), v.clone()));
+                    }
+                }
+            }
+        }
         self.pop_scope();
+        if stopped {
+            for x in touched {
+                self.forget_attributes_of(x);
+            }
+        } else {
+            for (k, v) in set {
+                self.bind_key(Cow::Owned(k), v);
+            }
+        }
         self.emit = emit;
         self.inline_depth -= 1;
         result
     }
 
-    /// A call to a function that sets module globals (`global code; code = ...`) and was not
-    /// run in full: the module's values of those names are unknown after it, rather than
-    /// the ones from before the call.
+    /// Whether a function assigns attributes of its parameters (`o.code = ...`).
+    fn stores_param_attrs(&mut self, d: &'a ast::StmtFunctionDef) -> bool {
+        let key = std::ptr::from_ref(d) as usize;
+        if let Some(&b) = self.def_attr_stores.get(&key) {
+            return b;
+        }
+        let params: Vec<&str> = d
+            .parameters
+            .posonlyargs
+            .iter()
+            .chain(&d.parameters.args)
+            .map(|p| p.parameter.name.as_str())
+            .collect();
+        let b = stored_attribute_bases(&d.body)
+            .iter()
+            .any(|n| params.contains(n));
+        self.def_attr_stores.insert(key, b);
+        b
+    }
+
+    /// After a call that may have set attributes of `x` and was not run in full: what was
+    /// bound to `x.<attr>` is unknown.
+    fn forget_attributes_of(&mut self, x: &str) {
+        for scope in &mut self.scopes {
+            for (k, v) in scope.iter_mut() {
+                if k.strip_prefix(x).is_some_and(|r| r.starts_with('.')) {
+                    *v = Val::unknown().with_flows(v.deep_flows());
+                }
+            }
+        }
+    }
+
+    /// A call to a function that sets module globals (`global code; code = ...`) or names
+    /// of the function around it (`nonlocal`) and was not run in full: those names are
+    /// unknown after it, rather than holding their values from before the call.
     fn forget_globals_of(&mut self, d: &'a ast::StmtFunctionDef) {
         let key = std::ptr::from_ref(d) as usize;
         let names = match self.def_globals.get(&key) {
             Some(n) => n.clone(),
             None => {
-                let n: Rc<[&'a str]> = declared_globals(&d.body).into();
+                let n: Rc<[(&'a str, bool)]> = declared_globals(&d.body).into();
                 self.def_globals.insert(key, n.clone());
                 n
             }
         };
-        for name in names.iter() {
-            if let Some(v) = self.scopes.first_mut().and_then(|m| m.get_mut(*name)) {
+        for &(name, module) in names.iter() {
+            let slot = if module {
+                self.scopes.first_mut().and_then(|m| m.get_mut(name))
+            } else {
+                self.binding_mut(name)
+            };
+            if let Some(v) = slot {
                 *v = Val::unknown().with_flows(v.deep_flows());
             }
         }
@@ -3221,7 +3345,13 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Stmt::Global(g) => {
                     let top = self.scopes.len().saturating_sub(1);
                     for n in &g.names {
-                        self.scope_globals.push((top, n.as_str()));
+                        self.scope_globals.push((top, n.as_str(), true));
+                    }
+                }
+                Stmt::Nonlocal(g) => {
+                    let top = self.scopes.len().saturating_sub(1);
+                    for n in &g.names {
+                        self.scope_globals.push((top, n.as_str(), false));
                     }
                 }
                 Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_)) => {}
@@ -4068,16 +4198,24 @@ fn grown_names(body: &[Stmt]) -> Vec<&str> {
     f.names
 }
 
-/// The names a function body declares `global` and assigns (not in functions nested in it).
-fn declared_globals(body: &[Stmt]) -> Vec<&str> {
+/// The names a function body declares `global` (true) or `nonlocal` and assigns (not in
+/// functions nested in it).
+fn declared_globals(body: &[Stmt]) -> Vec<(&str, bool)> {
     struct Finder<'n> {
-        declared: Vec<&'n str>,
+        declared: Vec<(&'n str, bool)>,
         stored: Vec<&'n str>,
     }
     impl<'n> visitor::Visitor<'n> for Finder<'n> {
         fn visit_stmt(&mut self, stmt: &'n Stmt) {
             match stmt {
-                Stmt::Global(g) => self.declared.extend(g.names.iter().map(|n| n.as_str())),
+                Stmt::Global(g) => {
+                    self.declared
+                        .extend(g.names.iter().map(|n| (n.as_str(), true)));
+                }
+                Stmt::Nonlocal(g) => {
+                    self.declared
+                        .extend(g.names.iter().map(|n| (n.as_str(), false)));
+                }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
                 _ => stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt)),
             }
@@ -4101,8 +4239,37 @@ fn declared_globals(body: &[Stmt]) -> Vec<&str> {
     let Finder { declared, stored } = f;
     declared
         .into_iter()
-        .filter(|n| stored.contains(n))
+        .filter(|(n, _)| stored.contains(n))
         .collect()
+}
+
+/// The names whose attributes a function body assigns (`o.code = ...`, `o.n += 1`; not in
+/// functions nested in it).
+fn stored_attribute_bases(body: &[Stmt]) -> Vec<&str> {
+    struct Finder<'n> {
+        names: Vec<&'n str>,
+    }
+    impl<'n> visitor::Visitor<'n> for Finder<'n> {
+        fn visit_stmt(&mut self, stmt: &'n Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                _ => stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt)),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'n Expr) {
+            if let Expr::Attribute(a) = expr {
+                if !matches!(a.ctx, ast::ExprContext::Load) {
+                    if let Expr::Name(n) = &*a.value {
+                        self.names.push(n.id.as_str());
+                    }
+                }
+            }
+            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_expr(self, expr));
+        }
+    }
+    let mut f = Finder { names: Vec::new() };
+    visitor::Visitor::visit_body(&mut f, body);
+    f.names
 }
 
 /// Methods that change a list, dict or bytearray in place.

@@ -529,3 +529,19 @@ fn while_loops_fold_or_forget() {
     let src = "import os\nnode = os.environ\nk = 'id'\nwhile node is not None:\n    node = node.parent\n    k = k + '!'\nos.system(k)\n";
     assert_eq!(system_arg(src), None);
 }
+
+#[test]
+fn changes_through_other_names_are_seen() {
+    // `nonlocal` in a called inner function sets the outer function's name.
+    let src = "import os\ndef outer():\n    s = 'echo'\n    def inner():\n        nonlocal s\n        s = 'id'\n    inner()\n    os.system(s)\nouter()\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    // Attributes set through a parameter are the argument's.
+    let src = "import os\nclass K:\n    pass\nk = K()\nk.cmd = 'echo'\ndef f(o):\n    o.cmd = 'id'\nf(k)\nos.system(k.cmd)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    // ... and unknown when the function is not run in full.
+    let src = "import os\nclass K:\n    pass\nk = K()\nk.cmd = 'echo'\ndef f(o):\n    o.cmd = 'id'\n    with open('x') as h:\n        pass\nf(k)\nos.system(k.cmd)\n";
+    assert_eq!(system_arg(src), None);
+    // setattr() and dict.update().
+    let src = "import os\nclass K:\n    pass\nk = K()\nk.cmd = 'echo'\nsetattr(k, 'cmd', 'id')\nd = {'a': 'x'}\nd.update({'a': ' -u', 'b': 'n'})\nos.system(k.cmd + d['a'] + d['b'])\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id -un"));
+}
