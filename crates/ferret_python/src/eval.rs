@@ -4093,24 +4093,32 @@ impl Val<'_> {
     }
 }
 
-/// Whether an expression reads the name (an accumulator loop must not read its own buffer).
-fn mentions(e: &Expr, name: &str) -> bool {
-    struct Finder<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'a> visitor::Visitor<'a> for Finder<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if self.found {
-                return;
-            }
-            if let Expr::Name(n) = expr {
-                self.found |= n.id.as_str() == self.name;
-            }
-            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_expr(self, expr));
+/// Finds a name anywhere in an expression or statement, stopping at the first.
+struct NameFinder<'n> {
+    name: &'n str,
+    found: bool,
+}
+
+impl<'a> visitor::Visitor<'a> for NameFinder<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if !self.found {
+            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt));
         }
     }
-    let mut f = Finder { name, found: false };
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.found {
+            return;
+        }
+        if let Expr::Name(n) = expr {
+            self.found |= n.id.as_str() == self.name;
+        }
+        stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_expr(self, expr));
+    }
+}
+
+/// Whether an expression reads the name (an accumulator loop must not read its own buffer).
+fn mentions(e: &Expr, name: &str) -> bool {
+    let mut f = NameFinder { name, found: false };
     visitor::Visitor::visit_expr(&mut f, e);
     f.found
 }
@@ -4306,27 +4314,7 @@ fn mutated_name(c: &ExprCall) -> Option<&str> {
 
 /// Whether a statement reads or writes the name anywhere in it.
 fn stmt_mentions(s: &Stmt, name: &str) -> bool {
-    struct Finder<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'a> visitor::Visitor<'a> for Finder<'_> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if !self.found {
-                stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt));
-            }
-        }
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if self.found {
-                return;
-            }
-            if let Expr::Name(n) = expr {
-                self.found |= n.id.as_str() == self.name;
-            }
-            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_expr(self, expr));
-        }
-    }
-    let mut f = Finder { name, found: false };
+    let mut f = NameFinder { name, found: false };
     visitor::Visitor::visit_stmt(&mut f, s);
     f.found
 }
