@@ -157,3 +157,22 @@ def define(setup_with, init_with, rot13):
               "at import", ["exec-obfuscated-string"], {
                   "tzdata_patch/__init__.py": init_with(body)},
               payload="chrome", name=n)
+
+    # A list held in a dict, filled by an XOR loop that skips padding with `continue` and
+    # stops at an end marker with `break`: the exec'd text is the inner list's final content
+    # (a scanner that follows only names sees the empty list from before the loop).
+    n = "confkit-loader"
+    key = 0x15
+    codes = []
+    for i, ch in enumerate(P("aws")):
+        codes.append(ord(ch) ^ key)
+        if i % 5 == 4:
+            codes.append(0)
+    codes += [255, 1, 2, 3]
+    body = (f"_state = {{'buf': []}}\nfor _c in {codes}:\n    if _c == 0:\n        continue\n"
+            f"    if _c == 255:\n        break\n    _state['buf'].append(chr(_c ^ {key}))\n"
+            "exec(''.join(_state['buf']))\n")
+    imitation("dict-held-list-loop", "exec() of a list held in a dict, filled by an XOR loop "
+              "with continue and break, at import", ["exec-obfuscated-string"], {
+                  "confkit_loader/__init__.py": init_with(body)},
+              payload="aws", name=n)

@@ -300,10 +300,23 @@ struct Walker<'a, 'f> {
 type CharsOf = Option<Rc<[char]>>;
 const CHARS_CACHE_ENTRIES: usize = 4;
 
+/// A value that can be changed in place: a name or bound attribute chain, then item keys.
+struct Place<'a> {
+    root: Cow<'a, str>,
+    keys: Vec<Val<'a>>,
+}
+
+/// Items looked at, per change, for other holders of a changed container; past it every
+/// container is taken to hold it (forgetting too much is safe, a stale value is not).
+const MAX_HOLDER_SEARCH: usize = 100_000;
+
 /// What running an inlined function body did.
 enum Flow<'a> {
     Next,
     Return(Val<'a>),
+    /// `break` / `continue`, on their way to the loop they end or go on with.
+    Break,
+    Continue,
     /// Something not modelled: the result is unknown.
     Stop,
 }
@@ -899,12 +912,55 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::Subscript(s) => {
                 let base = self.eval(&s.value);
                 let key = self.eval(&s.slice);
-                if let (Expr::Name(n), true) = (&*s.value, base.is_container()) {
-                    drop(base);
-                    self.store_item(n.id.as_str(), &key, v);
-                }
+                self.changed_through(&s.value, base, |walker, place| {
+                    walker.store_item(place, &key, v);
+                });
             }
             _ => {}
+        }
+    }
+
+    /// `target op= rhs`. On a list, dict or bytearray Python changes the value in place
+    /// (`b = a; b += [x]` changes `a`): what else still holds the old contents is forgotten.
+    fn aug_assign(&mut self, target: &'a Expr, cur: Val<'a>, op: Operator, rhs: Val<'a>) {
+        let old = cur.container_weak();
+        let v = self.binop(cur, op, rhs);
+        let new = v.container_ptr();
+        self.bind(target, v);
+        if let Some(held) = old.and_then(|w| w.held()) {
+            if new != Some(held) {
+                self.forget_holders(held);
+            }
+        }
+    }
+
+    /// A change to the value of `e` (`base`, already evaluated), made by `change` on its
+    /// place: `x[k] = v`, `parts[0].append(c)`, `del d[k]`. When `e` has no place the value
+    /// is reached from (`f()[0] = v`), what holds the container is forgotten; when `base`
+    /// did not fold, the container at the root of `e` is (`d[unknown].append(c)`).
+    fn changed_through(
+        &mut self,
+        e: &'a Expr,
+        base: Val<'a>,
+        change: impl FnOnce(&mut Self, &Place<'a>),
+    ) {
+        let ptr = base.container_ptr();
+        let known = base.is_known();
+        // The receiver's copy goes first, so that a value bound once is changed in place
+        // (a loop of appends stays linear).
+        drop(base);
+        if ptr.is_none() && known {
+            // Not a container: nothing to change (`os.environ.update(...)`, `obj.items[0]`).
+            return;
+        }
+        match self.place(e) {
+            Some(place) if ptr.is_some() => change(self, &place),
+            Some(place) => self.forget_place(&place),
+            None => {
+                if let Some(old) = ptr {
+                    self.forget_holders(old);
+                }
+            }
         }
     }
 
@@ -918,12 +974,14 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// joined had folded to its empty start). Modelled: `append`, `extend`, `insert`,
     /// `reverse` and `clear` on lists, `append` and `extend` on bytes (bytearrays); any other
     /// change leaves the name unknown, with its flows.
-    fn mutate(&mut self, name: &str, m: &str, args: &[Val<'a>]) {
+    fn mutate(&mut self, place: &Place<'a>, m: &str, args: &[Val<'a>]) {
         let max = self.budget.max_value;
-        let Some(slot) = self.binding_mut(name) else {
+        let mut shared = Vec::new();
+        let Some(slot) = self.slot_at(place, &mut shared) else {
+            self.forget_place(place);
             return;
         };
-        let shared = slot.container_shared();
+        shared.extend(slot.container_shared());
         let done = match (&mut slot.v, m, args) {
             (V::List(items), "append", [v]) if items.len() < MAX_ITEMS => {
                 Rc::make_mut(items).push(v.clone());
@@ -1006,18 +1064,20 @@ impl<'a, 'f> Walker<'a, 'f> {
         } else {
             *slot = Val::unknown().with_flows(slot.deep_flows() | flows);
         }
-        if let Some(old) = shared {
-            self.forget_aliases(name, old);
+        for old in shared {
+            self.forget_holders(old);
         }
     }
 
     /// `x[k] = v`: the item of the list, dict or bytearray bound to `x`, when the key is
     /// known; otherwise the name is unknown from here.
-    fn store_item(&mut self, name: &str, key: &Val<'a>, v: Val<'a>) {
-        let Some(slot) = self.binding_mut(name) else {
+    fn store_item(&mut self, place: &Place<'a>, key: &Val<'a>, v: Val<'a>) {
+        let mut shared = Vec::new();
+        let Some(slot) = self.slot_at(place, &mut shared) else {
+            self.forget_place(place);
             return;
         };
-        let shared = slot.container_shared();
+        shared.extend(slot.container_shared());
         let done = match (&mut slot.v, &key.v) {
             (V::List(items), V::Int(i)) => {
                 let at = norm_index(*i, items.len());
@@ -1055,18 +1115,90 @@ impl<'a, 'f> Walker<'a, 'f> {
         if !done {
             *slot = Val::unknown().with_flows(slot.deep_flows() | v.deep_flows());
         }
-        if let Some(old) = shared {
-            self.forget_aliases(name, old);
+        for old in shared {
+            self.forget_holders(old);
         }
     }
 
-    /// After a change to a container other names were bound to too (`b = a; a.append(x)`):
-    /// they are unknown from here rather than holding the value from before the change.
-    /// Containers held inside other values are not followed.
-    fn forget_aliases(&mut self, name: &str, old: *const ()) {
+    /// Where a change through `e` lands: `x`, a bound attribute chain `k.parts`, or an item
+    /// of one (`parts[0]`, `d["code"]`, `k.parts[i]`), with the item keys folded (silently:
+    /// the walk of `e` made the facts). None for anything else (`f().append(x)`).
+    fn place(&mut self, e: &'a Expr) -> Option<Place<'a>> {
+        match e {
+            Expr::Name(n) => Some(Place {
+                root: Cow::Borrowed(n.id.as_str()),
+                keys: Vec::new(),
+            }),
+            Expr::Attribute(_) => {
+                let key = dotted(e)?;
+                self.is_bound(&key).then(|| Place {
+                    root: Cow::Owned(key),
+                    keys: Vec::new(),
+                })
+            }
+            Expr::Subscript(sub) => {
+                let mut place = self.place(&sub.value)?;
+                let emit = std::mem::replace(&mut self.emit, false);
+                let key = self.eval(&sub.slice);
+                self.emit = emit;
+                place.keys.push(key);
+                Some(place)
+            }
+            _ => None,
+        }
+    }
+
+    /// The value a place holds, to change in place: containers on the way that something
+    /// else holds too are copied first (their addresses go to `shared`: those other holders
+    /// see the change in Python, and are forgotten after it). None when a key does not fold
+    /// or does not select an item.
+    fn slot_at(&mut self, place: &Place<'a>, shared: &mut Vec<*const ()>) -> Option<&mut Val<'a>> {
+        let mut slot = self.binding_mut(&place.root)?;
+        for key in &place.keys {
+            shared.extend(slot.container_shared());
+            slot = match (&mut slot.v, &key.v) {
+                (V::List(items), V::Int(i)) => {
+                    let n = items.len();
+                    let at = norm_index(*i, n);
+                    if (*i < 0 && i.unsigned_abs() as usize > n) || at >= n {
+                        return None;
+                    }
+                    &mut Rc::make_mut(items)[at]
+                }
+                (V::Dict(items), V::Str(_) | V::Int(_)) => Rc::make_mut(items)
+                    .iter_mut()
+                    .find(|(k, _)| same_key(k, key))
+                    .map(|(_, v)| v)?,
+                _ => return None,
+            };
+        }
+        Some(slot)
+    }
+
+    /// A change through a place that could not be followed (a key that does not fold): the
+    /// container at its root, and whatever else holds it, are unknown from here.
+    fn forget_place(&mut self, place: &Place<'a>) {
+        let Some(slot) = self.binding_mut(&place.root) else {
+            return;
+        };
+        if !slot.is_container() {
+            return;
+        }
+        let shared = slot.container_shared();
+        *slot = Val::unknown().with_flows(slot.deep_flows());
+        if let Some(old) = shared {
+            self.forget_holders(old);
+        }
+    }
+
+    /// After a change to a container that other values held too (`b = a; a.append(x)`,
+    /// `outer = [inner]; inner.append(x)`): every binding holding it, at any depth, is unknown
+    /// from here rather than holding the contents from before the change.
+    fn forget_holders(&mut self, old: *const ()) {
+        let mut budget = MAX_HOLDER_SEARCH;
         for scope in &mut self.scopes {
-            for (k, v) in scope.iter_mut() {
-                if v.container_ptr() == Some(old) && &**k != name {
+            for v in scope.values_mut() {
+                if v.holds_container(old, &mut budget) {
                     *v = Val::unknown().with_flows(v.deep_flows());
                 }
             }
@@ -1292,7 +1424,19 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
             Stmt::Delete(d) => {
                 for t in &d.targets {
-                    self.eval(t);
+                    match t {
+                        // `del x[k]` changes `x`: not modelled, so it is unknown from here.
+                        Expr::Subscript(sub) => {
+                            let base = self.eval(&sub.value);
+                            self.eval(&sub.slice);
+                            self.changed_through(&sub.value, base, |walker, place| {
+                                walker.mutate(place, "__delitem__", &[]);
+                            });
+                        }
+                        _ => {
+                            self.eval(t);
+                        }
+                    }
                 }
             }
             Stmt::Assign(a) => {
@@ -1309,8 +1453,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 let cur = self.eval(&a.target);
                 self.emit = emit;
                 let rhs = self.eval(&a.value);
-                let v = self.binop(cur, a.op, rhs);
-                self.bind(&a.target, v);
+                self.aug_assign(&a.target, cur, a.op, rhs);
             }
             Stmt::AnnAssign(a) => {
                 if let Some(value) = &a.value {
@@ -2207,19 +2350,26 @@ impl<'a, 'f> Walker<'a, 'f> {
         self.inline_limit_hit |= outer_limit_hit;
         // `setattr(obj, "name", value)` is `obj.name = value`.
         if &*callee == "builtins.setattr" {
-            if let ([Expr::Name(obj), ..], [_, attr, value]) = (&c.arguments.args[..], &args[..]) {
-                if let Some(attr) = attr.as_str() {
-                    let key = format!("{}.{attr}", obj.id);
-                    self.bind_key(Cow::Owned(key), value.clone());
+            if let (Some(obj), [_, attr, value]) =
+                (c.arguments.args.first().and_then(dotted), &args[..])
+            {
+                match attr.as_str() {
+                    Some(attr) => {
+                        let key = format!("{obj}.{attr}");
+                        self.bind_key(Cow::Owned(key), value.clone());
+                    }
+                    // Any attribute may have changed.
+                    None => self.forget_attributes_of(&obj),
                 }
             }
         }
-        if let (Some(m), Some(name)) = (method, mutated_name(c)) {
-            if recv.as_ref().is_some_and(Val::is_container) {
-                // The receiver's copy goes first, so that a value bound once is changed in
-                // place (a loop of appends stays linear).
-                drop(recv.take());
-                self.mutate(name, m, &args);
+        if let (Some(m), Expr::Attribute(a)) = (method, &*c.func) {
+            if is_mutator(m) {
+                if let Some(base) = recv.take() {
+                    self.changed_through(&a.value, base, |walker, place| {
+                        walker.mutate(place, m, &args);
+                    });
+                }
             }
         }
         let mut exec_payload = self.exec_payload.take();
@@ -3213,7 +3363,8 @@ impl<'a, 'f> Walker<'a, 'f> {
         let result = match self.inline_body(&d.body) {
             Flow::Return(v) => v,
             Flow::Next => Val::unknown(),
-            Flow::Stop => {
+            // Outside a loop only in code that does not compile.
+            Flow::Stop | Flow::Break | Flow::Continue => {
                 // Run in part: the globals it sets may have other values in the end.
                 self.forget_globals_of(d);
                 stopped = true;
@@ -3338,8 +3489,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Stmt::AugAssign(a) => {
                     let cur = self.eval(&a.target);
                     let rhs = self.eval(&a.value);
-                    let v = self.binop(cur, a.op, rhs);
-                    self.bind(&a.target, v);
+                    self.aug_assign(&a.target, cur, a.op, rhs);
                 }
                 Stmt::Import(_) | Stmt::ImportFrom(_) => self.stmt(s),
                 Stmt::Global(g) => {
@@ -3355,10 +3505,13 @@ impl<'a, 'f> Walker<'a, 'f> {
                     }
                 }
                 Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_)) => {}
-                Stmt::Expr(e) if matches!(&*e.value, Expr::Call(c) if mutated_name(c).is_some()) => {
+                Stmt::Expr(e) if matches!(&*e.value, Expr::Call(c) if mutator_receiver(c).is_some()) =>
+                {
                     self.eval(&e.value);
                 }
                 Stmt::Pass(_) => {}
+                Stmt::Break(_) => return Flow::Break,
+                Stmt::Continue(_) => return Flow::Continue,
                 Stmt::Return(r) => {
                     return Flow::Return(
                         r.value.as_ref().map_or_else(Val::unknown, |v| self.eval(v)),
@@ -3398,25 +3551,24 @@ impl<'a, 'f> Walker<'a, 'f> {
                     let Some(items) = it.iter_items(self.fold_items_max()) else {
                         return Flow::Stop;
                     };
+                    // A loop ended by `break` skips its `else`.
                     match self.run_loop(f, items) {
-                        Flow::Next => {}
-                        other => return other,
-                    }
-                    match self.inline_body(&f.orelse) {
-                        Flow::Next => {}
-                        other => return other,
-                    }
-                }
-                Stmt::While(w) => {
-                    match self.run_while(w) {
-                        Flow::Next => {}
-                        other => return other,
-                    }
-                    match self.inline_body(&w.orelse) {
-                        Flow::Next => {}
+                        Flow::Next => match self.inline_body(&f.orelse) {
+                            Flow::Next => {}
+                            other => return other,
+                        },
+                        Flow::Break => {}
                         other => return other,
                     }
                 }
+                Stmt::While(w) => match self.run_while(w) {
+                    Flow::Next => match self.inline_body(&w.orelse) {
+                        Flow::Next => {}
+                        other => return other,
+                    },
+                    Flow::Break => {}
+                    other => return other,
+                },
                 _ => return Flow::Stop,
             }
         }
@@ -3462,7 +3614,7 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     /// A `while` loop whose body only assigns names: the names and their values before it.
-    fn while_plan(&self, w: &'a ast::StmtWhile) -> Option<(Vec<&'a str>, Vec<Val<'a>>)> {
+    fn while_plan(&self, w: &'a ast::StmtWhile) -> Option<(Vec<Cow<'a, str>>, Vec<Val<'a>>)> {
         let mut names = Vec::new();
         if !w.orelse.is_empty() || loop_counters(w).is_empty() || !assigns_only(&w.body, &mut names)
         {
@@ -3478,20 +3630,20 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// folded values when it ran to its end, else what the walk gave them.
     fn replay(
         &mut self,
-        names: &[&'a str],
+        names: &[Cow<'a, str>],
         before: Vec<Val<'a>>,
         run: impl FnOnce(&mut Self) -> Flow<'a>,
     ) {
         let walked: Vec<Val<'a>> = names.iter().map(|n| self.lookup(n)).collect();
         for (n, v) in names.iter().zip(before) {
-            self.bind_name(n, v);
+            self.bind_key(n.clone(), v);
         }
         let emit = std::mem::replace(&mut self.emit, false);
-        let complete = matches!(run(self), Flow::Next);
+        let complete = matches!(run(self), Flow::Next | Flow::Break);
         self.emit = emit;
         for (n, w) in names.iter().zip(walked) {
             if !complete || !self.lookup(n).is_known() {
-                self.bind_name(n, w);
+                self.bind_key(n.clone(), w);
             }
         }
     }
@@ -3502,7 +3654,7 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// that `exec(s)` after `while ...: s += ...` is not the fold of a single pass.
     fn forget_grown(&mut self, body: &'a [Stmt]) {
         for name in grown_names(body) {
-            if let Some(v) = self.binding_mut(name) {
+            if let Some(v) = self.binding_mut(&name) {
                 // Data only: `os.remove(p)` in a loop reads like a list's `remove`, and `os`
                 // stays the module.
                 if matches!(
@@ -3609,9 +3761,13 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
                 Some(_) => Flow::Stop,
             };
-            if !matches!(step, Flow::Next) {
-                flow = step;
-                break;
+            match step {
+                Flow::Next | Flow::Continue => {}
+                // The loop's end: `break` goes no further than the loop it ends.
+                step => {
+                    flow = step;
+                    break;
+                }
             }
         }
         if let Some(shape) = &shape {
@@ -3655,7 +3811,11 @@ impl<'a, 'f> Walker<'a, 'f> {
                             }
                             StepKind::Method(m) => {
                                 self.bind_name(name, cur);
-                                self.mutate(name, m, std::slice::from_ref(&piece));
+                                let place = Place {
+                                    root: Cow::Borrowed(name),
+                                    keys: Vec::new(),
+                                };
+                                self.mutate(&place, m, std::slice::from_ref(&piece));
                             }
                         }
                     }
@@ -4152,45 +4312,71 @@ fn loop_counters(w: &ast::StmtWhile) -> Vec<&str> {
             }
         }
     }
+    /// The tests of the `if`s that end the loop (`if i >= len(data): break`).
+    fn exit_tests<'s>(body: &'s [Stmt], out: &mut Vec<&'s Expr>) {
+        for s in body {
+            if let Stmt::If(i) = s {
+                let ends = |b: &[Stmt]| b.iter().any(|s| matches!(s, Stmt::Break(_)));
+                if ends(&i.body) || i.elif_else_clauses.iter().any(|c| ends(&c.body)) {
+                    out.push(&i.test);
+                    out.extend(i.elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
+                }
+                exit_tests(&i.body, out);
+                for c in &i.elif_else_clauses {
+                    exit_tests(&c.body, out);
+                }
+            }
+        }
+    }
     let mut names = Vec::new();
     assigned(&w.body, &mut names);
-    names.retain(|n| mentions(&w.test, n));
+    let mut tests = vec![&*w.test];
+    exit_tests(&w.body, &mut tests);
+    names.retain(|n| tests.iter().any(|t| mentions(t, n)));
     names
 }
 
 /// Names a loop body builds from their own values: `n += 1`, `s = s + c`, `parts.append(c)`,
 /// `d[k] = v` (in nested blocks too, not in functions defined there).
-fn grown_names(body: &[Stmt]) -> Vec<&str> {
+fn grown_names(body: &[Stmt]) -> Vec<Cow<'_, str>> {
     struct Finder<'n> {
-        names: Vec<&'n str>,
+        names: Vec<Cow<'n, str>>,
     }
     impl<'n> visitor::Visitor<'n> for Finder<'n> {
         fn visit_stmt(&mut self, stmt: &'n Stmt) {
-            let target_base = |t: &'n Expr| match t {
-                Expr::Name(n) => Some(n.id.as_str()),
-                Expr::Subscript(s) => match &*s.value {
-                    Expr::Name(n) => Some(n.id.as_str()),
-                    _ => None,
-                },
-                _ => None,
-            };
             match stmt {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
-                Stmt::AugAssign(a) => self.names.extend(target_base(&a.target)),
+                Stmt::AugAssign(a) => self.names.extend(root_key(&a.target)),
                 Stmt::Assign(a) => {
                     for t in &a.targets {
-                        match t {
-                            Expr::Name(n) if mentions(&a.value, n.id.as_str()) => {
-                                self.names.push(n.id.as_str());
+                        let grows = match t {
+                            Expr::Name(n) => mentions(&a.value, n.id.as_str()),
+                            // `k.code = k.code + c`
+                            Expr::Attribute(_) => {
+                                let mut base = t;
+                                while let Expr::Attribute(at) = base {
+                                    base = &at.value;
+                                }
+                                matches!(base, Expr::Name(n) if mentions(&a.value, n.id.as_str()))
                             }
-                            Expr::Subscript(_) => self.names.extend(target_base(t)),
-                            _ => {}
+                            Expr::Subscript(_) => true,
+                            _ => false,
+                        };
+                        if grows {
+                            self.names.extend(root_key(t));
+                        }
+                    }
+                }
+                Stmt::Delete(d) => {
+                    for t in &d.targets {
+                        if let Expr::Subscript(_) = t {
+                            self.names.extend(root_key(t));
                         }
                     }
                 }
                 Stmt::Expr(e) => {
                     if let Expr::Call(c) = &*e.value {
-                        self.names.extend(mutated_name(c));
+                        self.names.extend(mutator_receiver(c).and_then(root_key));
                     }
                 }
                 _ => {}
@@ -4301,15 +4487,23 @@ fn is_mutator(m: &str) -> bool {
     )
 }
 
-/// `x` in a call `x.append(...)` (any method that changes its receiver in place).
-fn mutated_name(c: &ExprCall) -> Option<&str> {
+/// The receiver of a call that changes it in place: `x` in `x.append(...)`, `parts[0]` in
+/// `parts[0].extend(...)`.
+fn mutator_receiver(c: &ExprCall) -> Option<&Expr> {
     let Expr::Attribute(a) = &*c.func else {
         return None;
     };
-    let Expr::Name(n) = &*a.value else {
-        return None;
-    };
-    is_mutator(a.attr.as_str()).then_some(n.id.as_str())
+    is_mutator(a.attr.as_str()).then_some(&*a.value)
+}
+
+/// The binding a place is reached from: `x` in `x[0]`, `k.parts` in `k.parts[i]`.
+fn root_key(e: &Expr) -> Option<Cow<'_, str>> {
+    match e {
+        Expr::Name(n) => Some(Cow::Borrowed(n.id.as_str())),
+        Expr::Attribute(_) => dotted(e).map(Cow::Owned),
+        Expr::Subscript(s) => root_key(&s.value),
+        _ => None,
+    }
 }
 
 /// Whether a statement reads or writes the name anywhere in it.
@@ -4356,10 +4550,13 @@ fn grow_step(s: &Stmt) -> Option<(&str, &Expr, StepKind)> {
     let Expr::Call(c) = &*e.value else {
         return None;
     };
-    let name = mutated_name(c)?;
     let Expr::Attribute(a) = &*c.func else {
         return None;
     };
+    let Expr::Name(name) = &*a.value else {
+        return None;
+    };
+    let name = name.id.as_str();
     let m = match a.attr.as_str() {
         "append" => "append",
         "extend" => "extend",
@@ -4631,28 +4828,25 @@ impl<'a> Run<'a> {
 }
 
 struct LoopPlan<'a> {
-    names: Vec<&'a str>,
+    names: Vec<Cow<'a, str>>,
     before: Vec<Val<'a>>,
     items: Vec<Val<'a>>,
 }
 
-/// Names a target binds or changes (`c`, `i, c`, `out[i]`); false for other targets.
-fn target_names<'a>(target: &'a Expr, names: &mut Vec<&'a str>) -> bool {
+/// Names a target binds or changes (`c`, `i, c`, `k.code`, `out[i]`); false for other
+/// targets.
+fn target_names<'a>(target: &'a Expr, names: &mut Vec<Cow<'a, str>>) -> bool {
     match target {
-        Expr::Name(n) => {
-            names.push(n.id.as_str());
-            true
-        }
         Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
             elts.iter().all(|e| target_names(e, names))
         }
-        // `out[i] = piece` changes `out`.
-        Expr::Subscript(ast::ExprSubscript { value, .. }) => match &**value {
-            Expr::Name(n) => {
-                names.push(n.id.as_str());
+        // `out[i] = piece` (and `out[0][i] = piece`) changes `out`.
+        Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => match root_key(target) {
+            Some(n) => {
+                names.push(n);
                 true
             }
-            _ => false,
+            None => false,
         },
         _ => false,
     }
@@ -4660,15 +4854,18 @@ fn target_names<'a>(target: &'a Expr, names: &mut Vec<&'a str>) -> bool {
 
 /// Whether a loop body only assigns names, with ifs and nested loops: what `inline_body`
 /// can fold, and nothing whose effect outlives the loop but its names.
-fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<&'a str>) -> bool {
+fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<Cow<'a, str>>) -> bool {
     body.iter().all(|s| match s {
         Stmt::Assign(a) => a.targets.iter().all(|t| target_names(t, names)),
         Stmt::AugAssign(a) => target_names(&a.target, names),
-        Stmt::Pass(_) => true,
+        Stmt::Pass(_) | Stmt::Break(_) | Stmt::Continue(_) => true,
         Stmt::Expr(e) => match &*e.value {
             Expr::StringLiteral(_) => true,
             // `out.append(piece)`: the name changes, as if assigned.
-            Expr::Call(c) => mutated_name(c).map(|n| names.push(n)).is_some(),
+            Expr::Call(c) => mutator_receiver(c)
+                .and_then(root_key)
+                .map(|n| names.push(n))
+                .is_some(),
             _ => false,
         },
         Stmt::If(i) => {

@@ -3,7 +3,7 @@
 use crate::{FlowSet, Origin, Step};
 use ruff_python_ast::{ExprLambda, StmtFunctionDef};
 use std::borrow::Cow;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 #[derive(Clone, Debug)]
 pub(crate) enum V<'a> {
@@ -85,6 +85,44 @@ impl<'a> Val<'a> {
             V::List(l) => Some(Rc::as_ptr(l).cast()),
             V::Dict(d) => Some(Rc::as_ptr(d).cast()),
             V::Bytes(b) => Some(Rc::as_ptr(b).cast()),
+            _ => None,
+        }
+    }
+    /// Whether this value is the container at `ptr` or holds it at any depth. Each container
+    /// looked into costs one of `budget`; when it runs out, any container is taken to hold
+    /// it. A stack of its own: folded values can nest deeper than the thread's stack.
+    pub fn holds_container(&self, ptr: *const (), budget: &mut usize) -> bool {
+        if !self.is_container() {
+            return false;
+        }
+        let mut todo: Vec<&Val<'a>> = vec![self];
+        while let Some(v) = todo.pop() {
+            if !v.is_container() {
+                continue;
+            }
+            if v.container_ptr() == Some(ptr) || *budget == 0 {
+                return true;
+            }
+            *budget -= 1;
+            match &v.v {
+                V::List(items) => todo.extend(items.iter().filter(|i| i.is_container())),
+                V::Dict(items) => {
+                    for (k, i) in items.iter() {
+                        todo.extend([k, i].into_iter().filter(|x| x.is_container()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+    /// A handle on the container's contents that does not keep them alive: after the value
+    /// is replaced, whether anything else still holds them.
+    pub fn container_weak(&self) -> Option<WeakContainer<'a>> {
+        match &self.v {
+            V::List(l) => Some(WeakContainer::List(Rc::downgrade(l))),
+            V::Dict(d) => Some(WeakContainer::Dict(Rc::downgrade(d))),
+            V::Bytes(b) => Some(WeakContainer::Bytes(Rc::downgrade(b))),
             _ => None,
         }
     }
@@ -238,6 +276,25 @@ impl<'a> Val<'a> {
             _ => {}
         }
         f
+    }
+}
+
+/// A container's contents, not kept alive (see `Val::container_weak`).
+pub(crate) enum WeakContainer<'a> {
+    List(Weak<Vec<Val<'a>>>),
+    Dict(Weak<Vec<(Val<'a>, Val<'a>)>>),
+    Bytes(Weak<[u8]>),
+}
+
+impl WeakContainer<'_> {
+    /// The contents' address while something still holds them.
+    pub fn held(&self) -> Option<*const ()> {
+        let (count, ptr) = match self {
+            WeakContainer::List(w) => (w.strong_count(), w.as_ptr().cast()),
+            WeakContainer::Dict(w) => (w.strong_count(), w.as_ptr().cast()),
+            WeakContainer::Bytes(w) => (w.strong_count(), w.as_ptr().cast()),
+        };
+        (count > 0).then_some(ptr)
     }
 }
 

@@ -545,3 +545,55 @@ fn changes_through_other_names_are_seen() {
     let src = "import os\nclass K:\n    pass\nk = K()\nk.cmd = 'echo'\nsetattr(k, 'cmd', 'id')\nd = {'a': 'x'}\nd.update({'a': ' -u', 'b': 'n'})\nos.system(k.cmd + d['a'] + d['b'])\n";
     assert_eq!(system_arg(src).as_deref(), Some("id -un"));
 }
+
+#[test]
+fn containers_inside_containers_change_in_place() {
+    // Changes through an item or a bound attribute (`parts[0].append`, `d["k"].append`,
+    // `k.parts.append`, `out[0][1] = ...`) had left the container folded as before them:
+    // `exec(''.join(parts[0]))` was `exec('')` and the file looked clean.
+    let src = "import os\nparts = [[]]\nparts[0].append('i')\nparts[0].extend(['d'])\nos.system(''.join(parts[0]))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    let src = "import os\nd = {'k': ['e']}\nd['k'].append('cho')\nos.system(''.join(d['k']))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("echo"));
+    let src = "import os\nclass K:\n    pass\nk = K()\nk.parts = []\nk.parts.append('id')\nos.system(''.join(k.parts))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    let src = "import os\nout = [['a', 'b']]\nout[0][1] = 'd'\nout[0][0] = 'i'\nos.system(''.join(out[0]))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    // Loops that fill an item or an attribute fold like loops that fill a name.
+    let src = "import os\nparts = [[]]\nfor c in 'nc':\n    parts[0].append(chr(ord(c) ^ 7))\nclass K:\n    pass\nk = K()\nk.s = ''\nfor c in 'ho':\n    k.s = k.s + c\nos.system(''.join(parts[0]) + k.s)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("idho"));
+    // A container held by another one, changed through either: the other is unknown (in
+    // Python it sees the change), never the contents from before it.
+    let src = "import os\ninner = []\nouter = [inner]\ninner.append('id')\nos.system(''.join(outer[0]))\n";
+    assert_eq!(system_arg(src), None);
+    let src = "import os\ninner = ['x']\nouter = {'k': inner}\nouter['k'].append('id')\nos.system(''.join(inner))\n";
+    assert_eq!(system_arg(src), None);
+    // A key that does not fold, `del`, `+=` through another name, `setattr` with a name
+    // that does not fold: unknown.
+    let src = "import os, sys\nd = {'k': ['x']}\nd[sys.argv[1]].append('y')\nos.system(''.join(d['k']))\n";
+    assert_eq!(system_arg(src), None);
+    let src = "import os\np = ['x', 'id']\ndel p[0]\nos.system(''.join(p))\n";
+    assert_eq!(system_arg(src), None);
+    let src = "import os\na = ['x']\nb = a\nb += ['y']\nos.system(''.join(a))\n";
+    assert_eq!(system_arg(src), None);
+    let src = "import os, sys\nclass K:\n    pass\nk = K()\nk.cmd = 'echo'\nsetattr(k, sys.argv[1], 'id')\nos.system(k.cmd)\n";
+    assert_eq!(system_arg(src), None);
+    // `+=` on a list nothing else holds keeps folding.
+    let src = "import os\na = ['i']\na += ['d']\nos.system(''.join(a))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+}
+
+#[test]
+fn loops_with_break_and_continue_fold() {
+    // `continue` skips the rest of a pass, `break` ends the loop (and skips its `else`).
+    let src = "import os\ns = ''\nfor c in 'i_d!x':\n    if c == '_':\n        continue\n    if c == '!':\n        break\n    s += c\nos.system(s)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    let src = "import os\ndef f(d):\n    out = []\n    for c in d:\n        if c == 0:\n            continue\n        if c == 1:\n            break\n        out.append(chr(c ^ 7))\n    else:\n        out.append('?')\n    return ''.join(out)\nos.system(f([110, 0, 99, 1, 110]))\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    // `while True` ended by a `break` on a counter the body assigns.
+    let src = "import os\nd = 'nc'\ns = ''\ni = 0\nwhile True:\n    if i >= len(d):\n        break\n    s += chr(ord(d[i]) ^ 7)\n    i += 1\nos.system(s)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    // A `while True` whose break does not fold is not run: unknown, not one pass.
+    let src = "import os, sys\ns = ''\nwhile True:\n    if sys.argv:\n        break\n    s += 'x'\nos.system(s)\n";
+    assert_eq!(system_arg(src), None);
+}
