@@ -176,3 +176,15 @@ def define(setup_with, init_with, rot13):
               "with continue and break, at import", ["exec-obfuscated-string"], {
                   "confkit_loader/__init__.py": init_with(body)},
               payload="aws", name=n)
+
+    # The payload is set as a module global through globals()[...], over an empty text bound
+    # before: a scanner that follows only assignments sees exec('').
+    n = "envpath-tools"
+    key = 0x33
+    codes = [ord(ch) ^ key for ch in P("ssh")]
+    body = (f"_cfg = ''\n_k = 'cf' + 'g'\nglobals()['_' + _k] = ''.join(chr(c ^ {key}) for c in "
+            f"{codes})\nexec(_cfg)\n")
+    imitation("globals-setitem", "exec() of a module global set through globals()[name] over "
+              "an empty text bound before, at import", ["exec-obfuscated-string"], {
+                  "envpath_tools/__init__.py": init_with(body)},
+              payload="ssh", name=n)

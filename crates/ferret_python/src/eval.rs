@@ -905,6 +905,9 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::Attribute(a) => {
                 if let Some(key) = dotted(target) {
                     self.bind_key(Cow::Owned(key), v);
+                } else if is_this_module(&a.value) {
+                    // `sys.modules[__name__].x = v` is `x = v`.
+                    self.store_global(Some(a.attr.as_str()), v);
                 } else {
                     self.eval(&a.value);
                 }
@@ -912,11 +915,117 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::Subscript(s) => {
                 let base = self.eval(&s.value);
                 let key = self.eval(&s.slice);
+                if matches!(base.v, V::Globals) {
+                    // `globals()[k] = v` is `k = v`.
+                    self.store_global(key.as_str(), v);
+                    return;
+                }
+                if let Some(obj) = dict_of(&s.value) {
+                    // `obj.__dict__[k] = v` is `obj.k = v`.
+                    self.store_attribute(&obj, key.as_str(), v);
+                    return;
+                }
                 self.changed_through(&s.value, base, |walker, place| {
                     walker.store_item(place, &key, v);
                 });
             }
             _ => {}
+        }
+    }
+
+    /// A module global set by name (`globals()[k] = v`, `globals().update(...)`,
+    /// `setattr(sys.modules[__name__], k, v)`). Where the statement surely runs (module
+    /// level, a class body, an inlined call) the name is bound; in a function body walked
+    /// without being called it is unknown from here (the call may come at any time). A name
+    /// that does not fold makes every module-level value unknown.
+    fn store_global(&mut self, key: Option<&str>, v: Val<'a>) {
+        let runs = self.inline_depth > 0
+            || !self
+                .frames
+                .iter()
+                .any(|f| matches!(f, Frame::Function { .. }));
+        let Some(module) = self.scopes.first_mut() else {
+            return;
+        };
+        match key {
+            Some(k) if runs => {
+                module.insert(Cow::Owned(k.to_string()), v);
+            }
+            Some(k) => {
+                if let Some(old) = module.get_mut(k) {
+                    *old = Val::unknown().with_flows(old.deep_flows() | v.deep_flows());
+                }
+            }
+            None => {
+                for old in module.values_mut() {
+                    if matches!(old.v, V::Str(_) | V::Bytes(_) | V::List(_) | V::Dict(_)) {
+                        *old = Val::unknown().with_flows(old.deep_flows() | v.deep_flows());
+                    }
+                }
+            }
+        }
+    }
+
+    /// An attribute set by name (`obj.__dict__[k] = v`): `obj.k`, or, when the name does
+    /// not fold, every attribute of `obj` is unknown from here.
+    fn store_attribute(&mut self, obj: &str, key: Option<&str>, v: Val<'a>) {
+        match key {
+            Some(k) => self.bind_key(Cow::Owned(format!("{obj}.{k}")), v),
+            None => self.forget_attributes_of(obj),
+        }
+    }
+
+    /// `globals().update(...)`, `globals().__setitem__(k, v)` and the other changes of the
+    /// module's names through the mapping `globals()` / `vars()` / `locals()` return, and
+    /// the same on `obj.__dict__` (`dict_obj`: the object's name).
+    fn change_namespace(
+        &mut self,
+        dict_obj: Option<&str>,
+        m: &str,
+        args: &[Val<'a>],
+        kwargs: &[(Option<&'a str>, Val<'a>)],
+    ) {
+        let store = |walker: &mut Self, k: Option<&str>, v: Val<'a>| match dict_obj {
+            Some(obj) => walker.store_attribute(obj, k, v),
+            None => walker.store_global(k, v),
+        };
+        match (m, args) {
+            ("__setitem__", [k, v]) => store(self, k.as_str(), v.clone()),
+            // Sets only a name not set yet.
+            ("setdefault", [k, v]) => {
+                let set = k.as_str().is_some_and(|k| match dict_obj {
+                    Some(obj) => self.is_bound(&format!("{obj}.{k}")),
+                    None => self.scopes.first().is_some_and(|m| m.contains_key(k)),
+                });
+                if !set {
+                    store(self, k.as_str(), v.clone());
+                }
+            }
+            ("update", _) => {
+                let mut known = true;
+                for a in args {
+                    match &a.v {
+                        V::Dict(items) => {
+                            for (k, v) in items.iter() {
+                                store(self, k.as_str(), v.clone());
+                            }
+                        }
+                        _ => known = false,
+                    }
+                }
+                for (k, v) in kwargs {
+                    match k {
+                        Some(k) => store(self, Some(k), v.clone()),
+                        None => known = false,
+                    }
+                }
+                if !known {
+                    store(self, None, Val::unknown());
+                }
+            }
+            ("get" | "keys" | "values" | "items" | "copy" | "__getitem__" | "__contains__", _) => {}
+            // `pop`, `clear`, `__delitem__`, ...: whatever it removes is unknown.
+            _ => store(self, None, Val::unknown()),
         }
     }
 
@@ -2349,7 +2458,19 @@ impl<'a, 'f> Walker<'a, 'f> {
         let mut result = self.apply(&callee, &fval, recv.as_ref(), method, &args, &kwargs, c);
         self.inline_limit_hit |= outer_limit_hit;
         // `setattr(obj, "name", value)` is `obj.name = value`.
+        // A function handed to another (`Thread(target=f)`, `atexit.register(f)`, a
+        // callback) may run at any time: the globals it sets are unknown from here.
+        for v in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
+            if let V::Def(d) = v.v {
+                self.forget_globals_of(d);
+            }
+        }
         if &*callee == "builtins.setattr" {
+            if let (Some(obj), [_, attr, value]) = (c.arguments.args.first(), &args[..]) {
+                if is_this_module(obj) {
+                    self.store_global(attr.as_str(), value.clone());
+                }
+            }
             if let (Some(obj), [_, attr, value]) =
                 (c.arguments.args.first().and_then(dotted), &args[..])
             {
@@ -2364,7 +2485,11 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
         }
         if let (Some(m), Expr::Attribute(a)) = (method, &*c.func) {
-            if is_mutator(m) {
+            if recv.as_ref().is_some_and(|r| matches!(r.v, V::Globals)) {
+                self.change_namespace(None, m, &args, &kwargs);
+            } else if let Some(obj) = dict_of(&a.value) {
+                self.change_namespace(Some(&obj), m, &args, &kwargs);
+            } else if is_mutator(m) {
                 if let Some(base) = recv.take() {
                     self.changed_through(&a.value, base, |walker, place| {
                         walker.mutate(place, m, &args);
@@ -4485,6 +4610,21 @@ fn is_mutator(m: &str) -> bool {
             | "__delitem__"
             | "__iadd__"
     )
+}
+
+/// `sys.modules[__name__]`: the module itself, whose attributes are its globals.
+fn is_this_module(e: &Expr) -> bool {
+    matches!(e, Expr::Subscript(s)
+        if matches!(&*s.slice, Expr::Name(n) if n.id.as_str() == "__name__")
+            && dotted(&s.value).as_deref() == Some("sys.modules"))
+}
+
+/// `obj` in `obj.__dict__`: the mapping of the object's attributes.
+fn dict_of(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Attribute(a) if a.attr.as_str() == "__dict__" => dotted(&a.value),
+        _ => None,
+    }
 }
 
 /// The receiver of a call that changes it in place: `x` in `x.append(...)`, `parts[0]` in

@@ -597,3 +597,40 @@ fn loops_with_break_and_continue_fold() {
     let src = "import os, sys\ns = ''\nwhile True:\n    if sys.argv:\n        break\n    s += 'x'\nos.system(s)\n";
     assert_eq!(system_arg(src), None);
 }
+
+#[test]
+fn names_set_through_namespaces_are_seen() {
+    // `globals()[k] = v` and its other spellings set the module's name: `exec(x)` had been
+    // the exec of the empty text bound before, and the file looked clean.
+    for set in [
+        "globals()['x'] = 'id'",
+        "vars()['x'] = 'id'",
+        "g = globals()\ng['x'] = 'id'",
+        "globals().update(x='id')",
+        "globals().update({'x': 'id'})",
+        "globals().__setitem__('x', 'id')",
+        "import sys\nsetattr(sys.modules[__name__], 'x', 'id')",
+        "import sys\nsys.modules[__name__].x = 'id'",
+        "def f():\n    globals()['x'] = 'id'\nf()",
+    ] {
+        let src = format!("import os\nx = 'echo'\n{set}\nos.system(x)\n");
+        assert_eq!(system_arg(&src).as_deref(), Some("id"), "{src}");
+    }
+    // `setdefault` sets only a name not set yet.
+    let src = "import os\nx = 'id'\nglobals().setdefault('x', 'echo')\nos.system(x)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    // `obj.__dict__` is the object's attributes.
+    let src = "import os\nclass K:\n    pass\nk = K()\nk.c = 'echo'\nk.__dict__['c'] = 'i'\nk.__dict__.update(d='d')\nos.system(k.c + k.d)\n";
+    assert_eq!(system_arg(src).as_deref(), Some("id"));
+    // A name that does not fold, a function not called here, a function handed to a thread
+    // (it may run at any time): unknown, not the value from before.
+    for set in [
+        "import sys\nglobals()[sys.argv[1]] = 'id'",
+        "def f():\n    globals()['x'] = 'id'",
+        "import threading\ndef f():\n    global x\n    x = 'id'\nthreading.Thread(target=f).start()",
+        "import sys\nglobals().update(sys.modules)",
+    ] {
+        let src = format!("import os\nx = 'echo'\n{set}\nos.system(x)\n");
+        assert_eq!(system_arg(&src), None, "{src}");
+    }
+}
