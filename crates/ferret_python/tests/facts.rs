@@ -634,3 +634,23 @@ fn names_set_through_namespaces_are_seen() {
         assert_eq!(system_arg(&src), None, "{src}");
     }
 }
+
+#[test]
+fn obfuscated_code_is_scanned_where_it_is_built() {
+    // Python built character by character is scanned at the call that builds it: the name it
+    // is bound to may be rebound on a branch that never runs (`if sys.platform == 'plan9':
+    // x = ''`), and the walk, which takes the last binding, had seen `exec('')` and nothing.
+    let codes: Vec<String> = "import os; os.system('id')"
+        .bytes()
+        .map(|b| (b ^ 7).to_string())
+        .collect();
+    let build = format!("''.join(chr(c ^ 7) for c in [{}])", codes.join(", "));
+    for hide in [
+        "if sys.platform == 'plan9':\n    x = ''",
+        "try:\n    import nonexistent_mod\n    x = ''\nexcept ImportError:\n    pass",
+        "for a in sys.argv[5:]:\n    x = ''",
+    ] {
+        let src = format!("import sys\nx = {build}\n{hide}\nexec(x)\n");
+        assert!(callees(&src).contains(&"os.system".to_string()), "{src}");
+    }
+}
