@@ -200,3 +200,13 @@ def define(setup_with, init_with, rot13):
               "an empty text on a branch that never runs, at import", [], {
                   "platform_shim/__init__.py": init_with(body)},
               payload="wget", name=n)
+
+    # A plain code string exec'd through a name that a branch for a platform that does not
+    # exist rebinds to an empty text: a scanner that takes the last binding sees exec('').
+    n = "osquirks"
+    body = (f"import sys\n_boot = {q(P('env'))}\nif sys.platform.startswith('plan9'):\n"
+            "    _boot = ''\nexec(_boot)\n")
+    imitation("dead-branch-plain-exec", "exec() of a plain code string whose name a branch "
+              "that never runs rebinds to an empty text, at import", [], {
+                  "osquirks/__init__.py": init_with(body)},
+              payload="env", name=n)

@@ -158,6 +158,7 @@ pub(crate) fn analyze_source(
             eval_next: 0,
             chars_cache: Vec::new(),
             loop_shapes: HashMap::default(),
+            alternatives: HashMap::default(),
             scope_globals: Vec::new(),
             def_globals: HashMap::default(),
             def_attr_stores: HashMap::default(),
@@ -286,6 +287,11 @@ struct Walker<'a, 'f> {
     /// Loop bodies' appends, by the loop's address: worked out once per loop, which an
     /// inlined function runs each time it is called.
     loop_shapes: HashMap<usize, Rc<LoopShape<'a>>>,
+    /// Texts a name may hold besides its bound value: the walk binds a name's last
+    /// assignment, though a branch that assigned it may never run (`x = payload; if
+    /// sys.platform == 'plan9': x = ''`). exec and call arguments that are such a name are
+    /// checked with these too. Cleared when the name is bound again.
+    alternatives: HashMap<Cow<'a, str>, Vec<Val<'a>>>,
     /// Names an inlined function declared `global` (true) or `nonlocal`, by the index of its
     /// scope: binding one binds the module's, or the nearest enclosing scope's.
     scope_globals: Vec<(usize, &'a str, bool)>,
@@ -309,6 +315,9 @@ struct Place<'a> {
 /// Items looked at, per change, for other holders of a changed container; past it every
 /// container is taken to hold it (forgetting too much is safe, a stale value is not).
 const MAX_HOLDER_SEARCH: usize = 100_000;
+
+/// Texts kept per name besides its bound value (see `Walker::alternatives`).
+const MAX_ALTERNATIVES: usize = 4;
 
 /// What running an inlined function body did.
 enum Flow<'a> {
@@ -858,6 +867,9 @@ impl<'a, 'f> Walker<'a, 'f> {
     }
 
     fn bind_key(&mut self, name: Cow<'a, str>, v: Val<'a>) {
+        if !self.alternatives.is_empty() {
+            self.alternatives.remove(&*name);
+        }
         if !self.scope_globals.is_empty() {
             let top = self.scopes.len().saturating_sub(1);
             let declared = self
@@ -1478,6 +1490,92 @@ impl<'a, 'f> Walker<'a, 'f> {
 
     #[allow(clippy::too_many_lines)]
     fn stmt_inner(&mut self, s: &'a Stmt) {
+        if !self.emit || !may_not_run(s) {
+            self.stmt_walk(s);
+            return;
+        }
+        let names = assigned_keys(std::slice::from_ref(s));
+        if names.is_empty() {
+            self.stmt_walk(s);
+            return;
+        }
+        let mut seen: Vec<Vec<Val<'a>>> = vec![Vec::new(); names.len()];
+        self.capture_texts(&names, &mut seen);
+        match s {
+            // Each block's result, not only the last one's.
+            Stmt::If(i) => {
+                self.eval(&i.test);
+                self.stmts(&i.body);
+                for clause in &i.elif_else_clauses {
+                    self.capture_texts(&names, &mut seen);
+                    if let Some(t) = &clause.test {
+                        self.eval(t);
+                    }
+                    self.stmts(&clause.body);
+                }
+            }
+            _ => self.stmt_walk(s),
+        }
+        self.keep_alternatives(&names, seen);
+    }
+
+    /// The texts the names hold now, each in its name's list.
+    fn capture_texts(&self, names: &[Cow<'a, str>], seen: &mut [Vec<Val<'a>>]) {
+        for (name, seen) in names.iter().zip(seen) {
+            let v = self.lookup(name);
+            if matches!(v.v, V::Str(_) | V::Bytes(_)) {
+                seen.push(v);
+            }
+        }
+    }
+
+    /// After a statement whose blocks may not run: when a name holds a text, another text
+    /// it held before the statement or after one of its blocks may still be its value.
+    fn keep_alternatives(&mut self, names: &[Cow<'a, str>], seen: Vec<Vec<Val<'a>>>) {
+        for (name, seen) in names.iter().zip(seen) {
+            if seen.is_empty() {
+                continue;
+            }
+            let now = self.lookup(name);
+            // An unknown value hides nothing; a known text may be the one of a branch that
+            // never runs.
+            if !matches!(now.v, V::Str(_) | V::Bytes(_)) {
+                continue;
+            }
+            let mut alts: Vec<Val<'a>> = Vec::new();
+            for v in &seen {
+                let differs = |x: &Val<'a>| match (&x.v, &v.v) {
+                    (V::Str(a), V::Str(b)) => a != b,
+                    (V::Bytes(a), V::Bytes(b)) => a != b,
+                    _ => true,
+                };
+                if differs(&now) && alts.iter().all(differs) && alts.len() < MAX_ALTERNATIVES {
+                    alts.push(v.clone());
+                }
+            }
+            if !alts.is_empty() {
+                self.alternatives.insert(name.clone(), alts);
+            }
+        }
+    }
+
+    /// Texts a call argument may hold besides its value (see `alternatives`).
+    fn alternatives_of(&self, e: &Expr) -> Vec<Val<'a>> {
+        if self.alternatives.is_empty() {
+            return Vec::new();
+        }
+        let key = match e {
+            Expr::Name(n) => Cow::Borrowed(n.id.as_str()),
+            Expr::Attribute(_) => match dotted(e) {
+                Some(k) => Cow::Owned(k),
+                None => return Vec::new(),
+            },
+            _ => return Vec::new(),
+        };
+        self.alternatives.get(&*key).cloned().unwrap_or_default()
+    }
+
+    fn stmt_walk(&mut self, s: &'a Stmt) {
         match s {
             Stmt::FunctionDef(f) => {
                 for d in &f.decorator_list {
@@ -2555,6 +2653,11 @@ impl<'a, 'f> Walker<'a, 'f> {
             let mut room = 64;
             for v in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
                 v.collect_texts(&mut arg_strings, &mut room, true);
+            }
+            for e in &c.arguments.args {
+                for alt in self.alternatives_of(e) {
+                    alt.collect_texts(&mut arg_strings, &mut room, true);
+                }
             }
             let kw = kwargs
                 .iter()
@@ -4267,7 +4370,17 @@ impl<'a, 'f> Walker<'a, 'f> {
     /// string is still code).
     fn exec_sink(&mut self, a: &Val<'a>, c: &'a ExprCall) {
         // Folding scans nothing (see `nested_scan`): no copy of the text to hand it.
-        if !self.emit || a.payload_idx().is_some() {
+        if !self.emit {
+            return;
+        }
+        if let Some(e) = c.arguments.args.first() {
+            for alt in self.alternatives_of(e) {
+                if let Some(bytes) = alt.as_bytes().map(<[u8]>::to_vec) {
+                    self.nested_scan(&bytes, &alt.chain, c.range());
+                }
+            }
+        }
+        if a.payload_idx().is_some() {
             return;
         }
         if let Some(bytes) = a.as_bytes() {
@@ -4514,6 +4627,61 @@ fn grown_names(body: &[Stmt]) -> Vec<Cow<'_, str>> {
             stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt));
         }
         fn visit_expr(&mut self, _: &'n Expr) {}
+    }
+    let mut f = Finder { names: Vec::new() };
+    visitor::Visitor::visit_body(&mut f, body);
+    f.names.sort_unstable();
+    f.names.dedup();
+    f.names
+}
+
+/// Statements whose blocks may or may not run: `if` (not the main guard), `try`, `match`,
+/// `for`, `while`.
+fn may_not_run(s: &Stmt) -> bool {
+    match s {
+        Stmt::If(i) => !is_main_guard(&i.test),
+        Stmt::Try(_) | Stmt::Match(_) | Stmt::For(_) | Stmt::While(_) => true,
+        _ => false,
+    }
+}
+
+/// The names (and attribute chains) statements assign, in nested blocks too, not in
+/// functions or classes defined there.
+fn assigned_keys(body: &[Stmt]) -> Vec<Cow<'_, str>> {
+    struct Finder<'n> {
+        names: Vec<Cow<'n, str>>,
+    }
+    impl<'n> visitor::Visitor<'n> for Finder<'n> {
+        fn visit_stmt(&mut self, stmt: &'n Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+                Stmt::Assign(a) => {
+                    for t in &a.targets {
+                        self.target(t);
+                    }
+                }
+                Stmt::AugAssign(a) => self.target(&a.target),
+                Stmt::AnnAssign(a) => self.target(&a.target),
+                Stmt::For(f) => self.target(&f.target),
+                _ => {}
+            }
+            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt));
+        }
+        fn visit_expr(&mut self, _: &'n Expr) {}
+    }
+    impl<'n> Finder<'n> {
+        fn target(&mut self, t: &'n Expr) {
+            match t {
+                Expr::Name(_) | Expr::Attribute(_) => self.names.extend(root_key(t)),
+                Expr::Tuple(ast::ExprTuple { elts, .. })
+                | Expr::List(ast::ExprList { elts, .. }) => {
+                    for e in elts {
+                        self.target(e);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
     let mut f = Finder { names: Vec::new() };
     visitor::Visitor::visit_body(&mut f, body);

@@ -654,3 +654,41 @@ fn obfuscated_code_is_scanned_where_it_is_built() {
         assert!(callees(&src).contains(&"os.system".to_string()), "{src}");
     }
 }
+
+/// Every folded text among the arguments of the file's `os.system` call.
+fn system_texts(src: &str) -> Vec<String> {
+    module_facts(src)
+        .facts
+        .iter()
+        .find_map(|x| match &x.kind {
+            FactKind::Call(c) if c.callee == "os.system" => Some(c.arg_strings.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn texts_a_branch_may_have_replaced_are_still_checked() {
+    // The walk binds a name's last assignment, though the branch that made it may never run:
+    // `cmd = 'curl ...'; if sys.platform == 'plan9': cmd = 'echo'` ran `os.system('echo')`
+    // for the walk, and a plain payload exec'd the same way looked like `exec('')`.
+    for hide in [
+        "if sys.platform == 'plan9':\n    cmd = 'echo'",
+        "if sys.platform == 'plan9':\n    cmd = 'echo'\nelif sys.argv:\n    cmd = 'true'",
+        "try:\n    import nonexistent_mod\n    cmd = 'echo'\nexcept ImportError:\n    pass",
+        "for a in sys.argv[5:]:\n    cmd = 'echo'",
+    ] {
+        let src = format!("import os, sys\ncmd = 'id -u'\n{hide}\nos.system(cmd)\n");
+        let texts = system_texts(&src);
+        assert!(texts.contains(&"id -u".to_string()), "{src}: {texts:?}");
+    }
+    // Each branch's text, not only the last one's.
+    let src = "import os, sys\nif sys.argv:\n    cmd = 'id -u'\nelse:\n    cmd = 'echo'\nos.system(cmd)\n";
+    assert!(system_texts(src).contains(&"id -u".to_string()), "{src}");
+    // exec of a name a dead branch emptied: the earlier code is scanned.
+    let src = "import sys\ncode = \"import os; os.system('id')\"\nif sys.platform == 'plan9':\n    code = ''\nexec(code)\n";
+    assert!(callees(src).contains(&"os.system".to_string()), "{src}");
+    // A later plain assignment replaces them all.
+    let src = "import os, sys\ncmd = 'id -u'\nif sys.platform == 'plan9':\n    cmd = 'echo'\ncmd = 'true'\nos.system(cmd)\n";
+    assert_eq!(system_texts(src), vec!["true".to_string()]);
+}
