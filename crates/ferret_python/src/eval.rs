@@ -318,6 +318,9 @@ const MAX_HOLDER_SEARCH: usize = 100_000;
 
 /// Texts kept per name besides its bound value (see `Walker::alternatives`).
 const MAX_ALTERNATIVES: usize = 4;
+/// Names watched per conditional statement, and statements looked at to find them.
+const MAX_WATCHED_NAMES: usize = 64;
+const MAX_WATCHED_STATEMENTS: usize = 2_000;
 
 /// What running an inlined function body did.
 enum Flow<'a> {
@@ -4646,13 +4649,20 @@ fn may_not_run(s: &Stmt) -> bool {
 }
 
 /// The names (and attribute chains) statements assign, in nested blocks too, not in
-/// functions or classes defined there.
+/// functions or classes defined there. Bounded (statements looked at, names kept): every
+/// conditional statement asks this of its blocks, and nested ones would otherwise cost the
+/// square of their depth; a name past the bound only loses its alternatives.
 fn assigned_keys(body: &[Stmt]) -> Vec<Cow<'_, str>> {
     struct Finder<'n> {
         names: Vec<Cow<'n, str>>,
+        statements_left: usize,
     }
     impl<'n> visitor::Visitor<'n> for Finder<'n> {
         fn visit_stmt(&mut self, stmt: &'n Stmt) {
+            if self.statements_left == 0 {
+                return;
+            }
+            self.statements_left -= 1;
             match stmt {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
                 Stmt::Assign(a) => {
@@ -4672,7 +4682,13 @@ fn assigned_keys(body: &[Stmt]) -> Vec<Cow<'_, str>> {
     impl<'n> Finder<'n> {
         fn target(&mut self, t: &'n Expr) {
             match t {
-                Expr::Name(_) | Expr::Attribute(_) => self.names.extend(root_key(t)),
+                Expr::Name(_) | Expr::Attribute(_) => {
+                    if let Some(k) = root_key(t) {
+                        if self.names.len() < MAX_WATCHED_NAMES && !self.names.contains(&k) {
+                            self.names.push(k);
+                        }
+                    }
+                }
                 Expr::Tuple(ast::ExprTuple { elts, .. })
                 | Expr::List(ast::ExprList { elts, .. }) => {
                     for e in elts {
@@ -4683,10 +4699,11 @@ fn assigned_keys(body: &[Stmt]) -> Vec<Cow<'_, str>> {
             }
         }
     }
-    let mut f = Finder { names: Vec::new() };
+    let mut f = Finder {
+        names: Vec::new(),
+        statements_left: MAX_WATCHED_STATEMENTS,
+    };
     visitor::Visitor::visit_body(&mut f, body);
-    f.names.sort_unstable();
-    f.names.dedup();
     f.names
 }
 
