@@ -1522,11 +1522,11 @@ impl<'a, 'f> Walker<'a, 'f> {
         self.keep_alternatives(&names, seen);
     }
 
-    /// The texts the names hold now, each in its name's list.
+    /// The texts (and functions or modules) the names hold now, each in its name's list.
     fn capture_texts(&self, names: &[Cow<'a, str>], seen: &mut [Vec<Val<'a>>]) {
         for (name, seen) in names.iter().zip(seen) {
             let v = self.lookup(name);
-            if matches!(v.v, V::Str(_) | V::Bytes(_)) {
+            if matches!(v.v, V::Str(_) | V::Bytes(_) | V::Name(_)) {
                 seen.push(v);
             }
         }
@@ -1540,9 +1540,9 @@ impl<'a, 'f> Walker<'a, 'f> {
                 continue;
             }
             let now = self.lookup(name);
-            // An unknown value hides nothing; a known text may be the one of a branch that
-            // never runs.
-            if !matches!(now.v, V::Str(_) | V::Bytes(_)) {
+            // An unknown value hides nothing; a known text or function may be the one of a
+            // branch that never runs.
+            if !matches!(now.v, V::Str(_) | V::Bytes(_) | V::Name(_)) {
                 continue;
             }
             let mut alts: Vec<Val<'a>> = Vec::new();
@@ -1550,6 +1550,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 let differs = |x: &Val<'a>| match (&x.v, &v.v) {
                     (V::Str(a), V::Str(b)) => a != b,
                     (V::Bytes(a), V::Bytes(b)) => a != b,
+                    (V::Name(a), V::Name(b)) => a != b,
                     _ => true,
                 };
                 if differs(&now) && alts.iter().all(differs) && alts.len() < MAX_ALTERNATIVES {
@@ -2651,7 +2652,19 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
 
         let payload = args.first().and_then(|a| a.payload_idx()).or(exec_payload);
-        if self.emit && self.wants_call_fact(&callee, payload) {
+        // Functions a branch may have bound the callee's name to instead (`f = os.system; if
+        // sys.platform == 'plan9': f = print`): the call is theirs too.
+        let mut other_callees: Vec<(Rc<str>, bool)> = Vec::new();
+        if self.emit {
+            for alt in self.alternatives_of(&c.func) {
+                if let V::Name(q) = alt.v {
+                    if q != callee && self.wants_call_fact(&q, payload) {
+                        other_callees.push((q, alt.dynamic));
+                    }
+                }
+            }
+        }
+        if self.emit && (!other_callees.is_empty() || self.wants_call_fact(&callee, payload)) {
             let mut arg_strings = Vec::new();
             let mut room = 64;
             for v in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
@@ -2735,7 +2748,18 @@ impl<'a, 'f> Walker<'a, 'f> {
                 kwargs: kw,
                 args: arg_facts,
             };
+            let others: Vec<CallFact> = other_callees
+                .into_iter()
+                .map(|(q, dynamic)| CallFact {
+                    callee: q.to_string(),
+                    dynamic,
+                    ..fact.clone()
+                })
+                .collect();
             self.fact(FactKind::Call(fact), c.range(), payload);
+            for other in others {
+                self.fact(FactKind::Call(other), c.range(), payload);
+            }
         }
 
         result.flows |= arg_flows | recv_flows;

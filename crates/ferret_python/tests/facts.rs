@@ -691,4 +691,10 @@ fn texts_a_branch_may_have_replaced_are_still_checked() {
     // A later plain assignment replaces them all.
     let src = "import os, sys\ncmd = 'id -u'\nif sys.platform == 'plan9':\n    cmd = 'echo'\ncmd = 'true'\nos.system(cmd)\n";
     assert_eq!(system_texts(src), vec!["true".to_string()]);
+    // A function a dead branch replaced is still called: a call fact for each.
+    let src =
+        "import os, sys\nf = os.system\nif sys.platform == 'plan9':\n    f = print\nf('id')\n";
+    let names = callees(src);
+    assert!(names.contains(&"os.system".to_string()), "{names:?}");
+    assert!(names.contains(&"builtins.print".to_string()), "{names:?}");
 }
