@@ -1506,20 +1506,23 @@ impl<'a, 'f> Walker<'a, 'f> {
         self.capture_texts(&names, &mut seen);
         match s {
             // Each block's result, not only the last one's.
-            Stmt::If(i) => {
-                self.eval(&i.test);
-                self.stmts(&i.body);
-                for clause in &i.elif_else_clauses {
-                    self.capture_texts(&names, &mut seen);
-                    if let Some(t) = &clause.test {
-                        self.eval(t);
-                    }
-                    self.stmts(&clause.body);
-                }
-            }
+            Stmt::If(i) => self.walk_if(i, |walker| walker.capture_texts(&names, &mut seen)),
             _ => self.stmt_walk(s),
         }
         self.keep_alternatives(&names, seen);
+    }
+
+    /// The blocks of an `if` one after the other; `between` runs before each `elif`/`else`.
+    fn walk_if(&mut self, i: &'a ast::StmtIf, mut between: impl FnMut(&mut Self)) {
+        self.eval(&i.test);
+        self.stmts(&i.body);
+        for clause in &i.elif_else_clauses {
+            between(self);
+            if let Some(t) = &clause.test {
+                self.eval(t);
+            }
+            self.stmts(&clause.body);
+        }
     }
 
     /// The texts (and functions or modules) the names hold now, each in its name's list.
@@ -1705,16 +1708,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                     self.stmts(&clause.body);
                 }
             }
-            Stmt::If(i) => {
-                self.eval(&i.test);
-                self.stmts(&i.body);
-                for clause in &i.elif_else_clauses {
-                    if let Some(t) = &clause.test {
-                        self.eval(t);
-                    }
-                    self.stmts(&clause.body);
-                }
-            }
+            Stmt::If(i) => self.walk_if(i, |_| {}),
             Stmt::With(w) => {
                 for item in &w.items {
                     let v = self.eval(&item.context_expr);
@@ -2559,7 +2553,6 @@ impl<'a, 'f> Walker<'a, 'f> {
         self.exec_payload = None;
         let mut result = self.apply(&callee, &fval, recv.as_ref(), method, &args, &kwargs, c);
         self.inline_limit_hit |= outer_limit_hit;
-        // `setattr(obj, "name", value)` is `obj.name = value`.
         // A function handed to another (`Thread(target=f)`, `atexit.register(f)`, a
         // callback) may run at any time: the globals it sets are unknown from here.
         for v in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
@@ -2567,6 +2560,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 self.forget_globals_of(d);
             }
         }
+        // `setattr(obj, "name", value)` is `obj.name = value`.
         if &*callee == "builtins.setattr" {
             if let (Some(obj), [_, attr, value]) = (c.arguments.args.first(), &args[..]) {
                 if is_this_module(obj) {
