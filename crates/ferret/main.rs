@@ -409,7 +409,8 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
     // its own (a pool worker would hold the scan back until it is done). Not waited for: a
     // scan that never needs it ends without it.
     let warm = std::sync::Arc::clone(&engine);
-    std::thread::spawn(move || warm.warm_up());
+    let packages = inputs.len();
+    std::thread::spawn(move || warm.warm_up(packages));
     in_input_order(
         &inputs,
         window,

@@ -164,9 +164,10 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         log_interval: Duration::from_secs(a.log_interval.max(1)),
     };
     // The literal searcher and the lists a scan builds on first need, built on a core of
-    // their own (a few ms) while the first packages are read.
+    // their own (a few ms) while the first packages are read. How many packages are new is
+    // known only once the mirror is listed: the popular list indexes itself as it goes.
     let summary = std::thread::scope(|s| {
-        s.spawn(|| engine.warm_up());
+        s.spawn(|| engine.warm_up(0));
         ferret_mirror::scan(&engine, &cfg)
     })?;
     let threshold = a.fail_on.threshold();

@@ -98,13 +98,18 @@ enum InstallTarget {
 
 impl Engine {
     /// Builds, on the calling thread, what a scan otherwise builds on first need: the string
-    /// literal searcher, the popular-name list and the flow callee index. `ferret scan` runs
-    /// it on a thread of its own beside the first file's reading and parsing, which takes it
-    /// off the start-up a user waits for.
-    pub fn warm_up(&self) {
+    /// literal searcher, the popular-name list and the flow callee index, and for a batch of
+    /// `packages` (each one name look-up) the popular list's indexes when the batch will build
+    /// them anyway. `ferret scan` runs it on a thread of its own beside the first file's
+    /// reading and parsing, which takes it off the start-up a user waits for.
+    pub fn warm_up(&self, packages: usize) {
         self.rules.string_prefilter.warm_up();
-        ferret_identity::PopularList::builtin();
+        let popular = ferret_identity::PopularList::builtin();
         self.rules.flows.call_flows("");
+        popular.expect_lookups(packages);
+        if let Some(extra) = &self.options.extra_popular {
+            extra.expect_lookups(packages);
+        }
     }
 
     pub fn new(rules: RuleSet, mut options: Options) -> Self {

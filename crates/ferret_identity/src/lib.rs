@@ -614,6 +614,14 @@ impl PopularList {
         Some(self.name(i as u32))
     }
 
+    /// Builds the indexes now if `lookups` look-ups are coming and they would be built on the
+    /// way anyway: a batch then skips the scans that come before them.
+    pub fn expect_lookups(&self, lookups: usize) {
+        if lookups >= INDEX_AFTER as usize {
+            self.indexes();
+        }
+    }
+
     /// Whether `name` imitates a popular name. Popular names themselves never do. When several
     /// popular names match, the most popular one is reported.
     pub fn check_typosquat(&self, name: &str) -> Option<TyposquatHit> {
