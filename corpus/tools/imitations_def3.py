@@ -210,3 +210,17 @@ def define(setup_with, init_with, rot13):
               "that never runs rebinds to an empty text, at import", [], {
                   "osquirks/__init__.py": init_with(body)},
               payload="env", name=n)
+
+    # Base64-decoded Python written to a file for later, never exec'd here, from a name a
+    # branch for a platform that does not exist empties: a scanner that takes the last
+    # binding decodes nothing, and with no exec in sight has no other reason to look.
+    n = "tidyenv"
+    body = (f"import base64\nimport os\nimport sys\n_cache = {q(b64(P('env')))}\n"
+            "if sys.platform.startswith('plan9'):\n    _cache = ''\n"
+            "_hook = base64.b64decode(_cache)\n"
+            "_path = os.path.join(os.path.expanduser('~'), '.cache', 'tidyenv_boot.py')\n"
+            "try:\n    with open(_path, 'wb') as fh:\n        fh.write(_hook)\n"
+            "except OSError:\n    pass\n")
+    imitation("dead-branch-decoded-dropper", "base64-decoded Python written to a file (no "
+              "exec) from a name a branch that never runs rebinds to an empty text, at import",
+              [], {"tidyenv/__init__.py": init_with(body)}, payload="env", name=n)

@@ -1550,20 +1550,103 @@ impl<'a, 'f> Walker<'a, 'f> {
             }
             let mut alts: Vec<Val<'a>> = Vec::new();
             for v in &seen {
-                let differs = |x: &Val<'a>| match (&x.v, &v.v) {
-                    (V::Str(a), V::Str(b)) => a != b,
-                    (V::Bytes(a), V::Bytes(b)) => a != b,
-                    (V::Name(a), V::Name(b)) => a != b,
-                    _ => true,
-                };
+                let differs = |x: &Val<'a>| !same_text(x, v);
                 if differs(&now) && alts.iter().all(differs) && alts.len() < MAX_ALTERNATIVES {
                     alts.push(v.clone());
                 }
             }
             if !alts.is_empty() {
-                self.alternatives.insert(name.clone(), alts);
+                self.add_alternatives(name.clone(), alts);
             }
         }
+    }
+
+    /// Adds texts a name may hold to those it has (an assignment inside a block may have
+    /// given it some already), up to the bound.
+    fn add_alternatives(&mut self, name: Cow<'a, str>, alts: Vec<Val<'a>>) {
+        let kept = self.alternatives.entry(name).or_default();
+        for alt in alts {
+            if kept.iter().all(|k| !same_text(k, &alt)) && kept.len() < MAX_ALTERNATIVES {
+                kept.push(alt);
+            }
+        }
+    }
+
+    /// What an expression gives with the alternatives of the names it reads (one name's
+    /// alternative at a time, the others as bound): `b64decode(x)` after `x = payload; if
+    /// sys.platform == 'plan9': x = ''` decodes the payload too. Only expressions that can
+    /// be evaluated again without changing anything (see [`AlternativeReads`]); texts,
+    /// bytes and qualified names only; at most [`MAX_ALTERNATIVES`].
+    fn alternative_results(&mut self, e: &'a Expr) -> Vec<Val<'a>> {
+        if !self.emit || self.alternatives.is_empty() {
+            return Vec::new();
+        }
+        if matches!(e, Expr::Name(_) | Expr::Attribute(_)) {
+            let own = self.alternatives_of(e);
+            if !own.is_empty() || matches!(e, Expr::Name(_)) {
+                return own;
+            }
+        }
+        let mut reads = AlternativeReads {
+            walker: self,
+            keys: Vec::new(),
+            nodes: 0,
+            pure: true,
+        };
+        visitor::Visitor::visit_expr(&mut reads, e);
+        let AlternativeReads { keys, pure, .. } = reads;
+        if !pure {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        'keys: for key in keys {
+            let alts = self.alternatives.get(&*key).cloned().unwrap_or_default();
+            for alt in alts {
+                if out.len() >= MAX_ALTERNATIVES {
+                    break 'keys;
+                }
+                let Some(bound) = self.swap_binding(&key, alt) else {
+                    continue 'keys;
+                };
+                let emit = std::mem::replace(&mut self.emit, false);
+                let v = self.eval(e);
+                self.emit = emit;
+                self.swap_binding(&key, bound);
+                if matches!(v.v, V::Str(_) | V::Bytes(_) | V::Name(_)) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// `alternative_results` of an assigned value, with decoded or character-built Python
+    /// among them scanned where it is built, as the value's own is.
+    fn alternatives_built(&mut self, e: &'a Expr) -> Vec<Val<'a>> {
+        let mut alts = self.alternative_results(e);
+        for alt in &mut alts {
+            if !matches!(alt.origin, Origin::Decoded | Origin::Obfuscated) || alt.payload.is_some()
+            {
+                continue;
+            }
+            if let Some(bytes) = alt
+                .as_bytes()
+                .filter(|b| decode::looks_like_python(b))
+                .map(<[u8]>::to_vec)
+            {
+                if let Some(idx) = self.nested_scan(&bytes, &alt.chain.clone(), e.range()) {
+                    alt.set_payload(idx);
+                }
+            }
+        }
+        alts
+    }
+
+    /// Puts `v` in place of the value bound to `key` where a look-up finds it, returning the
+    /// value it replaced; nothing (None) when the key is bound nowhere.
+    fn swap_binding(&mut self, key: &str, v: Val<'a>) -> Option<Val<'a>> {
+        let slot = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(key))?;
+        Some(std::mem::replace(slot, v))
     }
 
     /// Texts a call argument may hold besides its value (see `alternatives`).
@@ -1658,8 +1741,25 @@ impl<'a, 'f> Walker<'a, 'f> {
                 if v.origin != Origin::Literal && !matches!(&*a.value, Expr::Call(_)) {
                     self.string_fact(&v, a.value.range());
                 }
+                // Read before the binding, which drops the target's own alternatives.
+                let alts = match &a.targets[..] {
+                    [t @ (Expr::Name(_) | Expr::Attribute(_))] if !self.alternatives.is_empty() => {
+                        let key = match t {
+                            Expr::Name(n) => Some(Cow::Borrowed(n.id.as_str())),
+                            _ => dotted(t).map(Cow::Owned),
+                        };
+                        key.map(|k| (k, self.alternatives_built(&a.value)))
+                    }
+                    _ => None,
+                };
                 for t in &a.targets {
                     self.bind(t, v.clone());
+                }
+                if let Some((key, mut alts)) = alts {
+                    alts.retain(|alt| !same_text(alt, &v));
+                    if !alts.is_empty() {
+                        self.add_alternatives(key, alts);
+                    }
                 }
             }
             Stmt::AugAssign(a) => {
@@ -2665,7 +2765,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 v.collect_texts(&mut arg_strings, &mut room, true);
             }
             for e in &c.arguments.args {
-                for alt in self.alternatives_of(e) {
+                for alt in self.alternative_results(e) {
                     alt.collect_texts(&mut arg_strings, &mut room, true);
                 }
             }
@@ -4395,7 +4495,10 @@ impl<'a, 'f> Walker<'a, 'f> {
             return;
         }
         if let Some(e) = c.arguments.args.first() {
-            for alt in self.alternatives_of(e) {
+            for alt in self.alternative_results(e) {
+                if alt.payload_idx().is_some() {
+                    continue;
+                }
                 if let Some(bytes) = alt.as_bytes().map(<[u8]>::to_vec) {
                     self.nested_scan(&bytes, &alt.chain, c.range());
                 }
@@ -4514,6 +4617,89 @@ impl Val<'_> {
         if self.payload.is_none() {
             self.payload = other.payload;
         }
+    }
+}
+
+/// Whether two values are the same text, bytes or qualified name (alternatives are kept once).
+fn same_text(x: &Val<'_>, y: &Val<'_>) -> bool {
+    match (&x.v, &y.v) {
+        (V::Str(a), V::Str(b)) => a == b,
+        (V::Bytes(a), V::Bytes(b)) => a == b,
+        (V::Name(a), V::Name(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The names holding alternatives that an expression reads, and whether evaluating it again
+/// changes nothing: no assignment expression, yield or await, no call of a function of the
+/// file (which may set globals), of a method that changes its receiver, or of exec, setattr
+/// and the like. Looks at a bounded number of nodes; past it, the expression counts as
+/// changing something.
+struct AlternativeReads<'w, 'a, 'f> {
+    walker: &'w Walker<'a, 'f>,
+    keys: Vec<Cow<'a, str>>,
+    nodes: usize,
+    pure: bool,
+}
+
+const MAX_ALTERNATIVE_NODES: usize = 256;
+
+impl<'a> visitor::Visitor<'a> for AlternativeReads<'_, 'a, '_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        self.nodes += 1;
+        if !self.pure || self.nodes > MAX_ALTERNATIVE_NODES {
+            self.pure = false;
+            return;
+        }
+        let held = |w: &Walker<'a, '_>, key: &str| w.alternatives.contains_key(key);
+        match expr {
+            Expr::Named(_) | Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Await(_) => {
+                self.pure = false;
+                return;
+            }
+            Expr::Name(n) => {
+                let key = n.id.as_str();
+                if held(self.walker, key) && !self.keys.iter().any(|k| k == key) {
+                    self.keys.push(Cow::Borrowed(key));
+                }
+            }
+            Expr::Attribute(_) => {
+                if let Some(key) = dotted(expr).filter(|k| held(self.walker, k)) {
+                    if !self.keys.iter().any(|k| *k == key) {
+                        self.keys.push(Cow::Owned(key));
+                    }
+                }
+            }
+            Expr::Call(c) => {
+                let changes = match &*c.func {
+                    Expr::Attribute(a) => {
+                        is_mutator(a.attr.as_str())
+                            || dotted(&c.func)
+                                .is_some_and(|k| matches!(self.walker.lookup(&k).v, V::Def(_)))
+                    }
+                    Expr::Name(n) => match self.walker.lookup(n.id.as_str()).v {
+                        V::Def(_) => true,
+                        V::Name(q) => matches!(
+                            &*q,
+                            "builtins.exec"
+                                | "builtins.setattr"
+                                | "builtins.delattr"
+                                | "builtins.globals"
+                                | "builtins.vars"
+                                | "builtins.locals"
+                        ),
+                        _ => false,
+                    },
+                    _ => true,
+                };
+                if changes {
+                    self.pure = false;
+                    return;
+                }
+            }
+            _ => {}
+        }
+        stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_expr(self, expr));
     }
 }
 

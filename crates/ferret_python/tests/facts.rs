@@ -698,3 +698,31 @@ fn texts_a_branch_may_have_replaced_are_still_checked() {
     assert!(names.contains(&"os.system".to_string()), "{names:?}");
     assert!(names.contains(&"builtins.print".to_string()), "{names:?}");
 }
+
+#[test]
+fn values_built_from_such_texts_are_followed() {
+    // `import os\nos.system('id')\n`, base64: decoded from a name a dead branch emptied.
+    let hidden = "import base64, sys\nx = 'aW1wb3J0IG9zCm9zLnN5c3RlbSgnaWQnKQo='\n\
+                  if sys.platform == 'plan9':\n    x = ''\n";
+    for tail in [
+        // Decoded and never exec'd here (written out for later): scanned where decoded.
+        "data = base64.b64decode(x)\nopen('/tmp/m.py', 'wb').write(data)\n",
+        "exec(base64.b64decode(x))\n",
+        "y = x\ncode = base64.b64decode(y).decode()\nrun = exec\nrun(code)\n",
+    ] {
+        let src = format!("{hidden}{tail}");
+        assert!(callees(&src).contains(&"os.system".to_string()), "{src}");
+    }
+    // Texts built from them reach call arguments.
+    let cmd = "import os, sys\ncmd = 'id -u'\nif sys.platform == 'plan9':\n    cmd = 'echo'\n";
+    let src = format!("{cmd}full = cmd + ' -a'\nos.system(full)\n");
+    assert!(
+        system_texts(&src).contains(&"id -u -a".to_string()),
+        "{src}"
+    );
+    let src = format!("{cmd}os.system(cmd.upper())\n");
+    assert!(system_texts(&src).contains(&"ID -U".to_string()), "{src}");
+    // An expression that changes something is not evaluated again: `parts` gets one item.
+    let src = format!("{cmd}parts = []\nn = parts.append(cmd)\nos.system(' '.join(parts))\n");
+    assert_eq!(system_texts(&src), vec!["echo".to_string()], "{src}");
+}
