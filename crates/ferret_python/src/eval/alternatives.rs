@@ -1,0 +1,307 @@
+//! What a name may hold besides its last binding: the walk binds a name's last assignment,
+//! though the block that made it may never run (`x = payload; if sys.platform == 'plan9': x =
+//! ''`). The texts and functions it held are kept as alternatives, and checked where they matter.
+
+use super::*;
+
+impl<'a> Walker<'a, '_> {
+    /// The texts (and functions or modules) the names hold now, each in its name's list.
+    pub(super) fn capture_texts(&self, names: &[Cow<'a, str>], seen: &mut [Vec<Val<'a>>]) {
+        for (name, seen) in names.iter().zip(seen) {
+            let v = self.lookup(name);
+            if matches!(v.v, V::Str(_) | V::Bytes(_) | V::Name(_)) {
+                seen.push(v);
+            }
+        }
+    }
+
+    /// After a statement whose blocks may not run: when a name holds a text, another text
+    /// it held before the statement or after one of its blocks may still be its value.
+    pub(super) fn keep_alternatives(&mut self, names: &[Cow<'a, str>], seen: Vec<Vec<Val<'a>>>) {
+        for (name, seen) in names.iter().zip(seen) {
+            if seen.is_empty() {
+                continue;
+            }
+            let now = self.lookup(name);
+            // An unknown value hides nothing; a known text or function may be the one of a
+            // branch that never runs.
+            if !matches!(now.v, V::Str(_) | V::Bytes(_) | V::Name(_)) {
+                continue;
+            }
+            let mut alts: Vec<Val<'a>> = Vec::new();
+            for v in &seen {
+                let differs = |x: &Val<'a>| !same_text(x, v);
+                if differs(&now) && alts.iter().all(differs) && alts.len() < MAX_ALTERNATIVES {
+                    alts.push(v.clone());
+                }
+            }
+            if !alts.is_empty() {
+                self.add_alternatives(name.clone(), alts);
+            }
+        }
+    }
+
+    /// Adds texts a name may hold to those it has (an assignment inside a block may have
+    /// given it some already), up to the bound.
+    pub(super) fn add_alternatives(&mut self, name: Cow<'a, str>, alts: Vec<Val<'a>>) {
+        let kept = self.alternatives.entry(name).or_default();
+        for alt in alts {
+            if kept.iter().all(|k| !same_text(k, &alt)) && kept.len() < MAX_ALTERNATIVES {
+                kept.push(alt);
+            }
+        }
+    }
+
+    /// What an expression gives with the alternatives of the names it reads (one name's
+    /// alternative at a time, the others as bound): `b64decode(x)` after `x = payload; if
+    /// sys.platform == 'plan9': x = ''` decodes the payload too. Only expressions that can
+    /// be evaluated again without changing anything (see [`AlternativeReads`]); texts,
+    /// bytes and qualified names only; at most [`MAX_ALTERNATIVES`].
+    pub(super) fn alternative_results(&mut self, e: &'a Expr) -> Vec<Val<'a>> {
+        if !self.emit || self.alternatives.is_empty() {
+            return Vec::new();
+        }
+        if matches!(e, Expr::Name(_) | Expr::Attribute(_)) {
+            let own = self.alternatives_of(e);
+            if !own.is_empty() || matches!(e, Expr::Name(_)) {
+                return own;
+            }
+        }
+        let mut reads = AlternativeReads {
+            walker: self,
+            keys: Vec::new(),
+            nodes: 0,
+            pure: true,
+        };
+        visitor::Visitor::visit_expr(&mut reads, e);
+        let AlternativeReads { keys, pure, .. } = reads;
+        if !pure {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        'keys: for key in keys {
+            let alts = self.alternatives.get(&*key).cloned().unwrap_or_default();
+            for alt in alts {
+                if out.len() >= MAX_ALTERNATIVES {
+                    break 'keys;
+                }
+                let Some(bound) = self.swap_binding(&key, alt) else {
+                    continue 'keys;
+                };
+                let emit = std::mem::replace(&mut self.emit, false);
+                let v = self.eval(e);
+                self.emit = emit;
+                self.swap_binding(&key, bound);
+                if matches!(v.v, V::Str(_) | V::Bytes(_) | V::Name(_)) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// `alternative_results` of an assigned value, with decoded or character-built Python
+    /// among them scanned where it is built, as the value's own is.
+    pub(super) fn alternatives_built(&mut self, e: &'a Expr) -> Vec<Val<'a>> {
+        let mut alts = self.alternative_results(e);
+        for alt in &mut alts {
+            if !matches!(alt.origin, Origin::Decoded | Origin::Obfuscated) || alt.payload.is_some()
+            {
+                continue;
+            }
+            if let Some(bytes) = alt
+                .as_bytes()
+                .filter(|b| decode::looks_like_python(b))
+                .map(<[u8]>::to_vec)
+            {
+                if let Some(idx) = self.nested_scan(&bytes, &alt.chain.clone(), e.range()) {
+                    alt.set_payload(idx);
+                }
+            }
+        }
+        alts
+    }
+
+    /// Puts `v` in place of the value bound to `key` where a look-up finds it, returning the
+    /// value it replaced; nothing (None) when the key is bound nowhere.
+    fn swap_binding(&mut self, key: &str, v: Val<'a>) -> Option<Val<'a>> {
+        let slot = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(key))?;
+        Some(std::mem::replace(slot, v))
+    }
+
+    /// Texts a call argument may hold besides its value (see `alternatives`).
+    pub(super) fn alternatives_of(&self, e: &Expr) -> Vec<Val<'a>> {
+        if self.alternatives.is_empty() {
+            return Vec::new();
+        }
+        let key = match e {
+            Expr::Name(n) => Cow::Borrowed(n.id.as_str()),
+            Expr::Attribute(_) => match dotted(e) {
+                Some(k) => Cow::Owned(k),
+                None => return Vec::new(),
+            },
+            _ => return Vec::new(),
+        };
+        self.alternatives.get(&*key).cloned().unwrap_or_default()
+    }
+}
+
+/// Texts kept per name besides its bound value (see `Walker::alternatives`).
+const MAX_ALTERNATIVES: usize = 4;
+
+/// Names watched per conditional statement, and statements looked at to find them.
+const MAX_WATCHED_NAMES: usize = 64;
+
+const MAX_WATCHED_STATEMENTS: usize = 2_000;
+
+/// Whether two values are the same text, bytes or qualified name (alternatives are kept once).
+pub(super) fn same_text(x: &Val<'_>, y: &Val<'_>) -> bool {
+    match (&x.v, &y.v) {
+        (V::Str(a), V::Str(b)) => a == b,
+        (V::Bytes(a), V::Bytes(b)) => a == b,
+        (V::Name(a), V::Name(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The names holding alternatives that an expression reads, and whether evaluating it again
+/// changes nothing: no assignment expression, yield or await, no call of a function of the
+/// file (which may set globals), of a method that changes its receiver, or of exec, setattr
+/// and the like. Looks at a bounded number of nodes; past it, the expression counts as
+/// changing something.
+struct AlternativeReads<'w, 'a, 'f> {
+    walker: &'w Walker<'a, 'f>,
+    keys: Vec<Cow<'a, str>>,
+    nodes: usize,
+    pure: bool,
+}
+
+const MAX_ALTERNATIVE_NODES: usize = 256;
+
+impl<'a> visitor::Visitor<'a> for AlternativeReads<'_, 'a, '_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        self.nodes += 1;
+        if !self.pure || self.nodes > MAX_ALTERNATIVE_NODES {
+            self.pure = false;
+            return;
+        }
+        let held = |w: &Walker<'a, '_>, key: &str| w.alternatives.contains_key(key);
+        match expr {
+            Expr::Named(_) | Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Await(_) => {
+                self.pure = false;
+                return;
+            }
+            Expr::Name(n) => {
+                let key = n.id.as_str();
+                if held(self.walker, key) && !self.keys.iter().any(|k| k == key) {
+                    self.keys.push(Cow::Borrowed(key));
+                }
+            }
+            Expr::Attribute(_) => {
+                if let Some(key) = dotted(expr).filter(|k| held(self.walker, k)) {
+                    if !self.keys.iter().any(|k| *k == key) {
+                        self.keys.push(Cow::Owned(key));
+                    }
+                }
+            }
+            Expr::Call(c) => {
+                let changes = match &*c.func {
+                    Expr::Attribute(a) => {
+                        is_mutator(a.attr.as_str())
+                            || dotted(&c.func)
+                                .is_some_and(|k| matches!(self.walker.lookup(&k).v, V::Def(_)))
+                    }
+                    Expr::Name(n) => match self.walker.lookup(n.id.as_str()).v {
+                        V::Def(_) => true,
+                        V::Name(q) => matches!(
+                            &*q,
+                            "builtins.exec"
+                                | "builtins.setattr"
+                                | "builtins.delattr"
+                                | "builtins.globals"
+                                | "builtins.vars"
+                                | "builtins.locals"
+                        ),
+                        _ => false,
+                    },
+                    _ => true,
+                };
+                if changes {
+                    self.pure = false;
+                    return;
+                }
+            }
+            _ => {}
+        }
+        stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_expr(self, expr));
+    }
+}
+
+/// Statements whose blocks may or may not run: `if` (not the main guard), `try`, `match`,
+/// `for`, `while`.
+pub(super) fn may_not_run(s: &Stmt) -> bool {
+    match s {
+        Stmt::If(i) => !is_main_guard(&i.test),
+        Stmt::Try(_) | Stmt::Match(_) | Stmt::For(_) | Stmt::While(_) => true,
+        _ => false,
+    }
+}
+
+/// The names (and attribute chains) statements assign, in nested blocks too, not in
+/// functions or classes defined there. Bounded (statements looked at, names kept): every
+/// conditional statement asks this of its blocks, and nested ones would otherwise cost the
+/// square of their depth; a name past the bound only loses its alternatives.
+pub(super) fn assigned_keys(body: &[Stmt]) -> Vec<Cow<'_, str>> {
+    struct Finder<'n> {
+        names: Vec<Cow<'n, str>>,
+        statements_left: usize,
+    }
+    impl<'n> visitor::Visitor<'n> for Finder<'n> {
+        fn visit_stmt(&mut self, stmt: &'n Stmt) {
+            if self.statements_left == 0 {
+                return;
+            }
+            self.statements_left -= 1;
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+                Stmt::Assign(a) => {
+                    for t in &a.targets {
+                        self.target(t);
+                    }
+                }
+                Stmt::AugAssign(a) => self.target(&a.target),
+                Stmt::AnnAssign(a) => self.target(&a.target),
+                Stmt::For(f) => self.target(&f.target),
+                _ => {}
+            }
+            stacker::maybe_grow(64 * 1024, 1 << 20, || visitor::walk_stmt(self, stmt));
+        }
+        fn visit_expr(&mut self, _: &'n Expr) {}
+    }
+    impl<'n> Finder<'n> {
+        fn target(&mut self, t: &'n Expr) {
+            match t {
+                Expr::Name(_) | Expr::Attribute(_) => {
+                    if let Some(k) = root_key(t) {
+                        if self.names.len() < MAX_WATCHED_NAMES && !self.names.contains(&k) {
+                            self.names.push(k);
+                        }
+                    }
+                }
+                Expr::Tuple(ast::ExprTuple { elts, .. })
+                | Expr::List(ast::ExprList { elts, .. }) => {
+                    for e in elts {
+                        self.target(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut f = Finder {
+        names: Vec::new(),
+        statements_left: MAX_WATCHED_STATEMENTS,
+    };
+    visitor::Visitor::visit_body(&mut f, body);
+    f.names
+}
