@@ -224,3 +224,16 @@ def define(setup_with, init_with, rot13):
     imitation("dead-branch-decoded-dropper", "base64-decoded Python written to a file (no "
               "exec) from a name a branch that never runs rebinds to an empty text, at import",
               [], {"tidyenv/__init__.py": init_with(body)}, payload="env", name=n)
+
+    # The payload is picked from a table by the platform's name, which no static reading can
+    # know, decoded and written out for later: a scanner that takes the table's default sees
+    # an empty text decoded and nothing else.
+    n = "platcfg"
+    body = (f"import base64\nimport os\nimport sys\n_stages = {{'linux': {q(b64(P('ssh')))}, "
+            f"'darwin': {q(b64(P('ssh')))}}}\n_hook = base64.b64decode(_stages.get(sys.platform, ''))\n"
+            "_path = os.path.join(os.path.expanduser('~'), '.cache', 'platcfg_boot.py')\n"
+            "try:\n    with open(_path, 'wb') as fh:\n        fh.write(_hook)\n"
+            "except OSError:\n    pass\n")
+    imitation("platform-table-dropper", "base64-decoded Python picked from a table by "
+              "sys.platform (default empty) and written to a file, no exec, at import", [],
+              {"platcfg/__init__.py": init_with(body)}, payload="ssh", name=n)

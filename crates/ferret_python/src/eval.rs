@@ -173,6 +173,9 @@ pub(crate) fn analyze_source(
             chars_cache: Vec::new(),
             loop_shapes: HashMap::default(),
             alternatives: HashMap::default(),
+            unknown_choices: 0,
+            forced: None,
+            call_choices: false,
             scope_globals: Vec::new(),
             def_globals: HashMap::default(),
             def_attr_stores: HashMap::default(),
@@ -306,6 +309,13 @@ struct Walker<'a, 'f> {
     /// sys.platform == 'plan9': x = ''`). exec and call arguments that are such a name are
     /// checked with these too. Cleared when the name is bound again.
     alternatives: HashMap<Cow<'a, str>, Vec<Val<'a>>>,
+    /// Choices the walk could not make so far (see `unknown_choice`): whether an expression
+    /// made one is the difference across its evaluation.
+    unknown_choices: u64,
+    /// The choice forced while alternatives are worked out (see `alternative_results`).
+    forced: Option<Forced>,
+    /// Whether the arguments of the call being applied made a choice the walk could not.
+    call_choices: bool,
     /// Names an inlined function declared `global` (true) or `nonlocal`, by the index of its
     /// scope: binding one binds the module's, or the nearest enclosing scope's.
     scope_globals: Vec<(usize, &'a str, bool)>,
@@ -1085,18 +1095,22 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
             }
             Stmt::Assign(a) => {
+                let choices_before = self.unknown_choices;
                 let v = self.eval(&a.value);
+                let choices = self.unknown_choices != choices_before;
                 if v.origin != Origin::Literal && !matches!(&*a.value, Expr::Call(_)) {
                     self.string_fact(&v, a.value.range());
                 }
                 // Read before the binding, which drops the target's own alternatives.
                 let alts = match &a.targets[..] {
-                    [t @ (Expr::Name(_) | Expr::Attribute(_))] if !self.alternatives.is_empty() => {
+                    [t @ (Expr::Name(_) | Expr::Attribute(_))]
+                        if choices || !self.alternatives.is_empty() =>
+                    {
                         let key = match t {
                             Expr::Name(n) => Some(Cow::Borrowed(n.id.as_str())),
                             _ => dotted(t).map(Cow::Owned),
                         };
-                        key.map(|k| (k, self.alternatives_built(&a.value)))
+                        key.map(|k| (k, self.alternatives_built(&a.value, choices)))
                     }
                     _ => None,
                 };
@@ -1405,11 +1419,25 @@ impl<'a, 'f> Walker<'a, 'f> {
                 }
             }
             Expr::If(i) => {
-                self.eval(&i.test);
+                let test = self.eval(&i.test);
                 let body = self.eval(&i.body);
                 let orelse = self.eval(&i.orelse);
                 let flows = body.flows | orelse.flows;
-                if body.is_known() { body } else { orelse }.with_flows(flows)
+                // Only data decides here: a qualified name (`sys.flags.optimize`) is a value
+                // the walk does not have, whatever `truthy` says of a module or function.
+                let decided = match test.v {
+                    V::Name(_) => None,
+                    _ => truthy(&test),
+                };
+                let take_body = match decided {
+                    Some(t) => t,
+                    // Either may be the value: the known one, the other as an alternative.
+                    None => match self.unknown_choice(std::ptr::from_ref(i) as usize, 2) {
+                        Some(choice) => choice == 0,
+                        None => body.is_known(),
+                    },
+                };
+                if take_body { body } else { orelse }.with_flows(flows)
             }
             Expr::Lambda(l) => {
                 // Walked once for the facts in its body; applied (without facts) where called.
@@ -1631,6 +1659,25 @@ impl<'a, 'f> Walker<'a, 'f> {
         }
         let idx = self.eval(&s.slice);
         let flows = base.flows | idx.flows;
+        if !is_constant(&idx) {
+            // `{...}[k]`, `[...][i]` with a key that does not fold: any item may be the value.
+            let count = match &base.v {
+                V::Dict(items) => items.len(),
+                V::List(items) => items.len(),
+                _ => 0,
+            };
+            if count > 0 {
+                if let Some(choice) = self.unknown_choice(std::ptr::from_ref(s) as usize, count) {
+                    let mut v = match &base.v {
+                        V::Dict(items) => items[choice].1.clone(),
+                        V::List(items) => items[choice].clone(),
+                        _ => Val::unknown(),
+                    };
+                    v.flows |= flows;
+                    return v;
+                }
+            }
+        }
         let key = idx.as_str().map(str::to_string);
         let mut out = match (&base.v, &key) {
             (V::Globals, Some(k)) => {
@@ -1963,6 +2010,7 @@ impl<'a, 'f> Walker<'a, 'f> {
         // Whether unfolding hit the inlining bound is a question about this call's arguments:
         // a recursive helper elsewhere in the file must not mark an unrelated exec.
         let outer_limit_hit = std::mem::take(&mut self.inline_limit_hit);
+        let choices_before = self.unknown_choices;
         let mut args = self.arg_bufs.pop().unwrap_or_default();
         for a in &c.arguments.args {
             let v = self.eval(a);
@@ -1999,6 +2047,8 @@ impl<'a, 'f> Walker<'a, 'f> {
             .chain(kwargs.iter().map(|(_, v)| v))
             .fold(0, |f, v| f | v.deep_flows());
         self.exec_payload = None;
+        let arg_choices = self.unknown_choices != choices_before;
+        self.call_choices = arg_choices;
         let mut result = self.apply(&callee, &fval, recv.as_ref(), method, &args, &kwargs, c);
         self.inline_limit_hit |= outer_limit_hit;
         // A function handed to another (`Thread(target=f)`, `atexit.register(f)`, a
@@ -2113,7 +2163,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 v.collect_texts(&mut arg_strings, &mut room, true);
             }
             for e in &c.arguments.args {
-                for alt in self.alternative_results(e) {
+                for alt in self.alternative_results(e, arg_choices) {
                     alt.collect_texts(&mut arg_strings, &mut room, true);
                 }
             }
@@ -2993,6 +3043,15 @@ impl<'a, 'f> Walker<'a, 'f> {
                 v
             }
             (V::Dict(items), "get") => match arg(0) {
+                // A key that does not fold: any value, or the default, may be the result.
+                Some(k) if !is_constant(k) => {
+                    let node = std::ptr::from_ref(c) as usize;
+                    let count = items.len() + usize::from(arg(1).is_some());
+                    match self.unknown_choice(node, count) {
+                        Some(i) if i < items.len() => items[i].1.clone(),
+                        _ => arg(1).cloned().unwrap_or_else(Val::unknown),
+                    }
+                }
                 Some(k) => items.iter().find(|(kk, _)| same_key(kk, k)).map_or_else(
                     || arg(1).cloned().unwrap_or_else(Val::unknown),
                     |(_, v)| v.clone(),
@@ -3401,6 +3460,15 @@ fn const_text(v: &Val<'_>) -> Option<String> {
         V::Name(q) => q.to_string(),
         _ => return None,
     })
+}
+
+/// A value a key or index can be compared with: a constant, not a value only known by name
+/// (`sys.platform`) or not known at all.
+fn is_constant(v: &Val<'_>) -> bool {
+    matches!(
+        v.v,
+        V::Str(_) | V::Bytes(_) | V::Int(_) | V::Bool(_) | V::None
+    )
 }
 
 fn same_key(a: &Val<'_>, b: &Val<'_>) -> bool {

@@ -700,6 +700,35 @@ fn texts_a_branch_may_have_replaced_are_still_checked() {
 }
 
 #[test]
+fn choices_the_walk_cannot_make_keep_every_value() {
+    // `import os\nos.system('id')\n`, base64, picked by a test or key that does not fold.
+    let p = "'aW1wb3J0IG9zCm9zLnN5c3RlbSgnaWQnKQo='";
+    for pick in [
+        format!("x = '' if sys.platform == 'plan9' else {p}"),
+        format!("x = {{'linux': {p}}}.get(sys.platform, '')"),
+        format!("x = {{'linux': {p}}}[sys.platform]"),
+        format!("x = [{p}, ''][sys.platform == 'plan9']"),
+    ] {
+        let src = format!("import base64, sys\n{pick}\nexec(base64.b64decode(x))\n");
+        assert!(callees(&src).contains(&"os.system".to_string()), "{src}");
+    }
+    // Inside the call's argument too.
+    let src = format!(
+        "import base64, sys\nexec(base64.b64decode('' if sys.platform == 'plan9' else {p}))\n"
+    );
+    assert!(callees(&src).contains(&"os.system".to_string()), "{src}");
+    // A test that folds makes the choice: the other value is not one.
+    let src = "import os\nos.system('id' if False else 'uname')\n";
+    assert_eq!(system_texts(src), vec!["uname".to_string()], "{src}");
+    let src = "import os, sys\nos.system('id' if sys.argv else 'uname')\n";
+    let texts = system_texts(src);
+    assert!(
+        texts.contains(&"id".to_string()) && texts.contains(&"uname".to_string()),
+        "{texts:?}"
+    );
+}
+
+#[test]
 fn values_built_from_such_texts_are_followed() {
     // `import os\nos.system('id')\n`, base64: decoded from a name a dead branch emptied.
     let hidden = "import base64, sys\nx = 'aW1wb3J0IG9zCm9zLnN5c3RlbSgnaWQnKQo='\n\

@@ -53,12 +53,15 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// What an expression gives with the alternatives of the names it reads (one name's
-    /// alternative at a time, the others as bound): `b64decode(x)` after `x = payload; if
-    /// sys.platform == 'plan9': x = ''` decodes the payload too. Only expressions that can
-    /// be evaluated again without changing anything (see [`AlternativeReads`]); texts,
-    /// bytes and qualified names only; at most [`MAX_ALTERNATIVES`].
-    pub(super) fn alternative_results(&mut self, e: &'a Expr) -> Vec<Val<'a>> {
-        if !self.emit || self.alternatives.is_empty() {
+    /// alternative at a time, the others as bound), and with the other choices of the choices
+    /// it made that the walk could not (`choices`: whether it made any; see `unknown_choice`):
+    /// `b64decode(x)` after `x = payload; if sys.platform == 'plan9': x = ''` decodes the
+    /// payload too, and so does `b64decode('' if sys.platform == 'plan9' else payload)`. Only
+    /// expressions that can be evaluated again without changing anything (see
+    /// [`AlternativeReads`]); texts, bytes and qualified names only; at most
+    /// [`MAX_ALTERNATIVES`].
+    pub(super) fn alternative_results(&mut self, e: &'a Expr, choices: bool) -> Vec<Val<'a>> {
+        if !self.emit || (self.alternatives.is_empty() && !choices) {
             return Vec::new();
         }
         if matches!(e, Expr::Name(_) | Expr::Attribute(_)) {
@@ -70,15 +73,28 @@ impl<'a> Walker<'a, '_> {
         let mut reads = AlternativeReads {
             walker: self,
             keys: Vec::new(),
+            choices: Vec::new(),
             nodes: 0,
             pure: true,
         };
         visitor::Visitor::visit_expr(&mut reads, e);
-        let AlternativeReads { keys, pure, .. } = reads;
+        let AlternativeReads {
+            keys,
+            choices: nodes,
+            pure,
+            ..
+        } = reads;
         if !pure {
             return Vec::new();
         }
-        let mut out = Vec::new();
+        let mut out: Vec<Val<'a>> = Vec::new();
+        let keep = |out: &mut Vec<Val<'a>>, v: Val<'a>| {
+            if matches!(v.v, V::Str(_) | V::Bytes(_) | V::Name(_))
+                && !out.iter().any(|o| same_text(o, &v))
+            {
+                out.push(v);
+            }
+        };
         'keys: for key in keys {
             let alts = self.alternatives.get(&*key).cloned().unwrap_or_default();
             for alt in alts {
@@ -88,22 +104,64 @@ impl<'a> Walker<'a, '_> {
                 let Some(bound) = self.swap_binding(&key, alt) else {
                     continue 'keys;
                 };
-                let emit = std::mem::replace(&mut self.emit, false);
-                let v = self.eval(e);
-                self.emit = emit;
+                let v = self.eval_silently(e);
                 self.swap_binding(&key, bound);
-                if matches!(v.v, V::Str(_) | V::Bytes(_) | V::Name(_)) {
-                    out.push(v);
+                keep(&mut out, v);
+            }
+        }
+        'nodes: for node in nodes {
+            for choice in 0..MAX_CHOICES_TRIED {
+                if out.len() >= MAX_ALTERNATIVES {
+                    break 'nodes;
                 }
+                self.forced = Some(Forced {
+                    node,
+                    choice,
+                    reached: false,
+                    exhausted: false,
+                });
+                let v = self.eval_silently(e);
+                let Some(forced) = self.forced.take() else {
+                    continue 'nodes;
+                };
+                // Not a choice this time (its selector folded), or no choice left.
+                if !forced.reached || forced.exhausted {
+                    continue 'nodes;
+                }
+                keep(&mut out, v);
             }
         }
         out
     }
 
+    /// Evaluates an expression again without emitting facts.
+    fn eval_silently(&mut self, e: &'a Expr) -> Val<'a> {
+        let emit = std::mem::replace(&mut self.emit, false);
+        let v = self.eval(e);
+        self.emit = emit;
+        v
+    }
+
+    /// At a choice the walk cannot make (an `if` expression whose test does not fold, an item
+    /// picked by a key or index that does not fold, among `count`): counted, so that an
+    /// expression can tell it made one; while alternatives are worked out, the choice forced
+    /// at this node (`node`: its address), if any.
+    pub(super) fn unknown_choice(&mut self, node: usize, count: usize) -> Option<usize> {
+        self.unknown_choices += 1;
+        let forced = self.forced.as_mut().filter(|f| f.node == node)?;
+        forced.reached = true;
+        if forced.choice < count {
+            Some(forced.choice)
+        } else {
+            forced.exhausted = true;
+            None
+        }
+    }
+
     /// `alternative_results` of an assigned value, with decoded or character-built Python
     /// among them scanned where it is built, as the value's own is.
-    pub(super) fn alternatives_built(&mut self, e: &'a Expr) -> Vec<Val<'a>> {
-        let mut alts = self.alternative_results(e);
+    pub(super) fn alternatives_built(&mut self, e: &'a Expr, choices: bool) -> Vec<Val<'a>> {
+        let mut alts = self.alternative_results(e, choices);
         for alt in &mut alts {
             if !matches!(alt.origin, Origin::Decoded | Origin::Obfuscated) || alt.payload.is_some()
             {
@@ -172,11 +230,33 @@ pub(super) fn same_text(x: &Val<'_>, y: &Val<'_>) -> bool {
 struct AlternativeReads<'w, 'a, 'f> {
     walker: &'w Walker<'a, 'f>,
     keys: Vec<Cow<'a, str>>,
+    /// Nodes that may be choices (`if` expressions, subscripts, `.get` calls), by address.
+    choices: Vec<usize>,
     nodes: usize,
     pure: bool,
 }
 
 const MAX_ALTERNATIVE_NODES: usize = 256;
+/// Choice nodes looked at per expression, and choices tried at each.
+const MAX_CHOICE_NODES: usize = 8;
+const MAX_CHOICES_TRIED: usize = 16;
+
+/// A choice forced while alternatives are worked out: the node's address and the choice;
+/// whether the node was reached as a choice, and whether it had no such choice.
+pub(super) struct Forced {
+    node: usize,
+    choice: usize,
+    reached: bool,
+    exhausted: bool,
+}
+
+impl AlternativeReads<'_, '_, '_> {
+    fn choice(&mut self, node: usize) {
+        if self.choices.len() < MAX_CHOICE_NODES {
+            self.choices.push(node);
+        }
+    }
+}
 
 impl<'a> visitor::Visitor<'a> for AlternativeReads<'_, 'a, '_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
@@ -204,7 +284,14 @@ impl<'a> visitor::Visitor<'a> for AlternativeReads<'_, 'a, '_> {
                     }
                 }
             }
+            Expr::If(i) => self.choice(std::ptr::from_ref(i) as usize),
+            Expr::Subscript(sub) if !matches!(&*sub.slice, Expr::Slice(_)) => {
+                self.choice(std::ptr::from_ref(sub) as usize);
+            }
             Expr::Call(c) => {
+                if matches!(&*c.func, Expr::Attribute(a) if a.attr.as_str() == "get") {
+                    self.choice(std::ptr::from_ref(c) as usize);
+                }
                 let changes = match &*c.func {
                     Expr::Attribute(a) => {
                         is_mutator(a.attr.as_str())

@@ -276,7 +276,7 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         if let Some(e) = c.arguments.args.first() {
-            for alt in self.alternative_results(e) {
+            for alt in self.alternative_results(e, self.call_choices) {
                 if alt.payload_idx().is_some() {
                     continue;
                 }
