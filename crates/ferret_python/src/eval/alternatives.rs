@@ -239,7 +239,7 @@ struct AlternativeReads<'w, 'a, 'f> {
 const MAX_ALTERNATIVE_NODES: usize = 256;
 /// Choice nodes looked at per expression, and choices tried at each.
 const MAX_CHOICE_NODES: usize = 8;
-const MAX_CHOICES_TRIED: usize = 16;
+const MAX_CHOICES_TRIED: usize = 8;
 
 /// A choice forced while alternatives are worked out: the node's address and the choice;
 /// whether the node was reached as a choice, and whether it had no such choice.
