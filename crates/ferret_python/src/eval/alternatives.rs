@@ -1,6 +1,9 @@
-//! What a name may hold besides its last binding: the walk binds a name's last assignment,
+//! What a value may be besides the one the walk took. The walk binds a name's last assignment,
 //! though the block that made it may never run (`x = payload; if sys.platform == 'plan9': x =
-//! ''`). The texts and functions it held are kept as alternatives, and checked where they matter.
+//! ''`), and takes one side of a choice it cannot make (`'' if cond else payload`,
+//! `{...}.get(sys.platform, '')`). The texts and functions it passed over are kept as
+//! alternatives: exec scans them, call facts list them, and expressions built from them are
+//! evaluated again with each (`b64decode(x)`), their decoded Python scanned where built.
 
 use super::*;
 
