@@ -708,6 +708,7 @@ fn choices_the_walk_cannot_make_keep_every_value() {
         format!("x = {{'linux': {p}}}.get(sys.platform, '')"),
         format!("x = {{'linux': {p}}}[sys.platform]"),
         format!("x = [{p}, ''][sys.platform == 'plan9']"),
+        format!("x = (lambda: '' if sys.platform == 'plan9' else {p})()"),
     ] {
         let src = format!("import base64, sys\n{pick}\nexec(base64.b64decode(x))\n");
         assert!(callees(&src).contains(&"os.system".to_string()), "{src}");

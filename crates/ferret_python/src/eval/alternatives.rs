@@ -314,6 +314,8 @@ impl<'a> visitor::Visitor<'a> for AlternativeReads<'_, 'a, '_> {
                         ),
                         _ => false,
                     },
+                    // Called where it is written: its body, an expression, is visited below.
+                    Expr::Lambda(_) => false,
                     _ => true,
                 };
                 if changes {
