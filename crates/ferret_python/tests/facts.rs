@@ -713,6 +713,29 @@ fn choices_the_walk_cannot_make_keep_every_value() {
         let src = format!("import base64, sys\n{pick}\nexec(base64.b64decode(x))\n");
         assert!(callees(&src).contains(&"os.system".to_string()), "{src}");
     }
+    // Through a function of the file that only computes its result, not one that does more.
+    let pick = format!(
+        "def pick():\n    '''Stage.'''\n    return '' if sys.platform == 'plan9' else {p}\n"
+    );
+    let src = format!("import base64, sys\n{pick}exec(base64.b64decode(pick()))\n");
+    assert!(callees(&src).contains(&"os.system".to_string()), "{src}");
+    // One that changes something is not run again: `N` gets as many items as with no choice.
+    let appended = |ret: &str| {
+        let src = format!(
+            "import os, sys\nN = []\ndef pick():\n    N.append(1)\n    return {ret}\n\
+             os.system(pick())\nos.system(str(len(N)))\n"
+        );
+        module_facts(&src)
+            .facts
+            .iter()
+            .rev()
+            .find_map(|x| match &x.kind {
+                FactKind::Call(c) if c.callee == "os.system" => Some(c.arg_strings.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(appended("'id' if sys.argv else 'uname'"), appended("'id'"));
     // Inside the call's argument too.
     let src = format!(
         "import base64, sys\nexec(base64.b64decode('' if sys.platform == 'plan9' else {p}))\n"

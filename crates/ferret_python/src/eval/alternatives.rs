@@ -137,10 +137,14 @@ impl<'a> Walker<'a, '_> {
         out
     }
 
-    /// Evaluates an expression again without emitting facts.
+    /// Evaluates an expression again without emitting facts. The alternatives are set aside
+    /// meanwhile: only emitting reads them, and a called function binding a local name would
+    /// drop a global's of the same name.
     fn eval_silently(&mut self, e: &'a Expr) -> Val<'a> {
         let emit = std::mem::replace(&mut self.emit, false);
+        let alternatives = std::mem::take(&mut self.alternatives);
         let v = self.eval(e);
+        self.alternatives = alternatives;
         self.emit = emit;
         v
     }
@@ -226,9 +230,9 @@ pub(super) fn same_text(x: &Val<'_>, y: &Val<'_>) -> bool {
 }
 
 /// The names holding alternatives that an expression reads, and whether evaluating it again
-/// changes nothing: no assignment expression, yield or await, no call of a function of the
-/// file (which may set globals), of a method that changes its receiver, or of exec, setattr
-/// and the like. Looks at a bounded number of nodes; past it, the expression counts as
+/// changes nothing: no assignment expression, yield or await, no call of a method that
+/// changes its receiver, of exec, setattr and the like, or of a function of the file that
+/// does more than compute its result (which may set globals). Looks at a bounded number of nodes; past it, the expression counts as
 /// changing something.
 struct AlternativeReads<'w, 'a, 'f> {
     walker: &'w Walker<'a, 'f>,
@@ -253,11 +257,58 @@ pub(super) struct Forced {
     exhausted: bool,
 }
 
-impl AlternativeReads<'_, '_, '_> {
+impl<'a> AlternativeReads<'_, 'a, '_> {
     fn choice(&mut self, node: usize) {
         if self.choices.len() < MAX_CHOICE_NODES {
             self.choices.push(node);
         }
+    }
+
+    /// Whether a function of the file only computes its result (`def pick(): return '' if
+    /// cond else payload`): no decorator, and a body of assignments to plain names, `if`s,
+    /// `return`s and docstrings, whose expressions are visited as the caller's are (their
+    /// choices are the caller's too). Anything else may change what running it again would.
+    fn computation(&mut self, d: &'a ast::StmtFunctionDef) -> bool {
+        if d.is_async || !d.decorator_list.is_empty() {
+            return false;
+        }
+        self.computes(&d.body)
+    }
+
+    fn computes(&mut self, body: &'a [Stmt]) -> bool {
+        for s in body {
+            match s {
+                Stmt::Pass(_) => {}
+                Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_)) => {}
+                Stmt::Return(r) => {
+                    if let Some(v) = &r.value {
+                        visitor::Visitor::visit_expr(self, v);
+                    }
+                }
+                Stmt::Assign(a) if a.targets.iter().all(|t| matches!(t, Expr::Name(_))) => {
+                    visitor::Visitor::visit_expr(self, &a.value);
+                }
+                Stmt::If(i) => {
+                    visitor::Visitor::visit_expr(self, &i.test);
+                    if !self.computes(&i.body) {
+                        return false;
+                    }
+                    for clause in &i.elif_else_clauses {
+                        if let Some(t) = &clause.test {
+                            visitor::Visitor::visit_expr(self, t);
+                        }
+                        if !self.computes(&clause.body) {
+                            return false;
+                        }
+                    }
+                }
+                _ => return false,
+            }
+            if !self.pure {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -302,7 +353,7 @@ impl<'a> visitor::Visitor<'a> for AlternativeReads<'_, 'a, '_> {
                                 .is_some_and(|k| matches!(self.walker.lookup(&k).v, V::Def(_)))
                     }
                     Expr::Name(n) => match self.walker.lookup(n.id.as_str()).v {
-                        V::Def(_) => true,
+                        V::Def(d) => !self.computation(d),
                         V::Name(q) => matches!(
                             &*q,
                             "builtins.exec"
