@@ -7,6 +7,13 @@ import random
 from generate import P, b, b64, q, imitation, base64, bz2, codecs, zlib
 
 
+def write_for_later(pkg):
+    """Lines that write `_hook` to ~/.cache/<pkg>_boot.py, for a later run (never exec'd here)."""
+    return (f"_path = os.path.join(os.path.expanduser('~'), '.cache', '{pkg}_boot.py')\n"
+            "try:\n    with open(_path, 'wb') as fh:\n        fh.write(_hook)\n"
+            "except OSError:\n    pass\n")
+
+
 def octhex(data):
     """Alternate \\x and octal escapes, as BlankOBF spells names."""
     return "".join(("\\%o" % c) if i % 2 else ("\\x%02x" % c) for i, c in enumerate(b(data)))
@@ -217,10 +224,7 @@ def define(setup_with, init_with, rot13):
     n = "tidyenv"
     body = (f"import base64\nimport os\nimport sys\n_cache = {q(b64(P('env')))}\n"
             "if sys.platform.startswith('plan9'):\n    _cache = ''\n"
-            "_hook = base64.b64decode(_cache)\n"
-            "_path = os.path.join(os.path.expanduser('~'), '.cache', 'tidyenv_boot.py')\n"
-            "try:\n    with open(_path, 'wb') as fh:\n        fh.write(_hook)\n"
-            "except OSError:\n    pass\n")
+            "_hook = base64.b64decode(_cache)\n" + write_for_later("tidyenv"))
     imitation("dead-branch-decoded-dropper", "base64-decoded Python written to a file (no "
               "exec) from a name a branch that never runs rebinds to an empty text, at import",
               [], {"tidyenv/__init__.py": init_with(body)}, payload="env", name=n)
@@ -231,9 +235,7 @@ def define(setup_with, init_with, rot13):
     n = "platcfg"
     body = (f"import base64\nimport os\nimport sys\n_stages = {{'linux': {q(b64(P('ssh')))}, "
             f"'darwin': {q(b64(P('ssh')))}}}\n_hook = base64.b64decode(_stages.get(sys.platform, ''))\n"
-            "_path = os.path.join(os.path.expanduser('~'), '.cache', 'platcfg_boot.py')\n"
-            "try:\n    with open(_path, 'wb') as fh:\n        fh.write(_hook)\n"
-            "except OSError:\n    pass\n")
+            + write_for_later("platcfg"))
     imitation("platform-table-dropper", "base64-decoded Python picked from a table by "
               "sys.platform (default empty) and written to a file, no exec, at import", [],
               {"platcfg/__init__.py": init_with(body)}, payload="ssh", name=n)

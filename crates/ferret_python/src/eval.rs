@@ -2098,19 +2098,7 @@ impl<'a, 'f> Walker<'a, 'f> {
             // (`''.join(chr(c ^ k) for c in ...)`), whether or not an exec is seen to run it:
             // the name it is bound to may be rebound on a branch that never runs, which the
             // walk cannot tell from one that does.
-            if matches!(result.origin, Origin::Decoded | Origin::Obfuscated)
-                && result.payload.is_none()
-            {
-                if let Some(bytes) = result
-                    .as_bytes()
-                    .filter(|b| decode::looks_like_python(b))
-                    .map(<[u8]>::to_vec)
-                {
-                    if let Some(idx) = self.nested_scan(&bytes, &result.chain.clone(), c.range()) {
-                        result.set_payload(idx);
-                    }
-                }
-            }
+            self.scan_built_python(&mut result, c.range());
             // Code in a string that is written to a file or handed to a process is code too.
             let carrier = matches!(method, Some("write" | "writelines"))
                 || [

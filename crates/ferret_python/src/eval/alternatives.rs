@@ -170,19 +170,7 @@ impl<'a> Walker<'a, '_> {
     pub(super) fn alternatives_built(&mut self, e: &'a Expr, choices: bool) -> Vec<Val<'a>> {
         let mut alts = self.alternative_results(e, choices);
         for alt in &mut alts {
-            if !matches!(alt.origin, Origin::Decoded | Origin::Obfuscated) || alt.payload.is_some()
-            {
-                continue;
-            }
-            if let Some(bytes) = alt
-                .as_bytes()
-                .filter(|b| decode::looks_like_python(b))
-                .map(<[u8]>::to_vec)
-            {
-                if let Some(idx) = self.nested_scan(&bytes, &alt.chain.clone(), e.range()) {
-                    alt.set_payload(idx);
-                }
-            }
+            self.scan_built_python(alt, e.range());
         }
         alts
     }

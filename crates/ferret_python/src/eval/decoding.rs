@@ -268,6 +268,23 @@ impl<'a> Walker<'a, '_> {
         v
     }
 
+    /// Decoded or character-built text that looks like Python is scanned where it is built,
+    /// once (its payload then marks the value), whether or not an exec is seen to run it.
+    pub(super) fn scan_built_python(&mut self, v: &mut Val<'a>, range: TextRange) {
+        if !matches!(v.origin, Origin::Decoded | Origin::Obfuscated) || v.payload.is_some() {
+            return;
+        }
+        if let Some(bytes) = v
+            .as_bytes()
+            .filter(|b| decode::looks_like_python(b))
+            .map(<[u8]>::to_vec)
+        {
+            if let Some(idx) = self.nested_scan(&bytes, &v.chain.clone(), range) {
+                v.set_payload(idx);
+            }
+        }
+    }
+
     /// A value reaches exec/eval/compile: scan it as code (literal strings too: code in a
     /// string is still code).
     pub(super) fn exec_sink(&mut self, a: &Val<'a>, c: &'a ExprCall) {
