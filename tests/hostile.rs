@@ -1131,3 +1131,32 @@ fn a_flood_of_one_issue_does_not_hide_another() {
         links.last()
     );
 }
+
+#[test]
+fn a_loop_that_spends_the_folding_budget_is_said() {
+    // Values are folded within a budget of steps per file; loops that only burn it leave what
+    // comes after them unknown. That is reported, not hidden (not a verdict of its own: large
+    // benign modules spend it too).
+    let src =
+        "n = 0\nfor i in range(190000):\n    n = n + i * 2 - 1\nfor i in range(190000):\n    \
+               n = n - i * 2 + 1\n"
+            .to_string();
+    let r = scan_source("two loops of 190,000 passes", src);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "unanalysed-code" && f.message.contains("folding budget")),
+        "{:?}",
+        rules_fired(&r)
+    );
+    // A loop that fits leaves nothing to say.
+    let r = scan_source(
+        "a loop of 1,000 passes",
+        "n = 0\nfor i in range(1000):\n    n = n + i\n".to_string(),
+    );
+    assert!(
+        r.findings.iter().all(|f| f.rule != "unanalysed-code"),
+        "{:?}",
+        rules_fired(&r)
+    );
+}
