@@ -254,12 +254,15 @@ impl<'a> Walker<'a, '_> {
         let mut flow = Flow::Next;
         // A `while` pass that leaves the state as it found it is followed by the same pass for
         // ever: the loop never ends as folded (`while not done: buf += read()`, `done` never
-        // set). Checked every few passes; before, such loops spent the file's folding budget.
+        // set). Checked at passes 64, 128, 256, ... (a long loop writes its state out a few
+        // dozen times at most); before, such loops spent the file's folding budget.
         let mut passes = 0usize;
+        let mut next_check = FIRST_STUCK_CHECK;
         let mut stuck_check = target.is_none() && accs.iter().all(|a| !a.is_active());
         loop {
             passes += 1;
-            let before = if stuck_check && passes.is_multiple_of(STUCK_CHECK_EVERY) {
+            let before = if stuck_check && passes == next_check {
+                next_check *= 2;
                 let state = self.loop_state();
                 stuck_check = state.is_some();
                 state
@@ -962,8 +965,9 @@ fn assigns_only<'a>(body: &'a [Stmt], names: &mut Vec<Cow<'a, str>>) -> bool {
 /// The most bytes a loop state ([`Walker::loop_state`]) may take; a larger one is not checked.
 const MAX_STATE_BYTES: usize = 1 << 18;
 
-/// How often, in passes, a `while` loop checks for a pass that changed nothing.
-const STUCK_CHECK_EVERY: usize = 64;
+/// The first pass at which a `while` loop checks for a pass that changed nothing; the next
+/// checks come at twice the pass count each time.
+const FIRST_STUCK_CHECK: usize = 64;
 
 fn write_len(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(&(n as u64).to_le_bytes());
