@@ -7,7 +7,7 @@
 //! (`decoding`), and what names may hold besides their last binding (`alternatives`).
 
 use crate::fxhash::FxHashMap as HashMap;
-use crate::value::{cut, range_ints, range_item, range_len, truncate, Chain, Val, V};
+use crate::value::{cut, lossy, range_ints, range_item, range_len, truncate, Chain, Val, V};
 use crate::{
     flow, ArgFact, CallFact, Context, Fact, FactKind, Facts, FileRole, FlowConfig, FlowSet,
     Options, Origin, Payload, SourceIssue, Step, When,
@@ -2613,7 +2613,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                 Some(a) if matches!(a.v, V::Str(_)) => a.clone(),
                 Some(a) if matches!(a.v, V::Bytes(_)) && args.len() >= 2 => {
                     let mut v = a.clone();
-                    v.v = V::Str(String::from_utf8_lossy(a.as_bytes().unwrap_or_default()).into());
+                    v.v = V::Str(lossy(a.as_bytes().unwrap_or_default()).into());
                     v
                 }
                 // Python spells booleans out: str(True) is 'True', not '1'.
@@ -2782,9 +2782,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                     (Some(a), Some(step)) => self.decode(a, step, c),
                     (Some(a), None) if callee == "codecs.decode" && matches!(a.v, V::Bytes(_)) => {
                         let mut v = a.clone();
-                        v.v = V::Str(
-                            String::from_utf8_lossy(a.as_bytes().unwrap_or_default()).into(),
-                        );
+                        v.v = V::Str(lossy(a.as_bytes().unwrap_or_default()).into());
                         v
                     }
                     _ => Val::unknown(),
@@ -2909,7 +2907,7 @@ impl<'a, 'f> Walker<'a, 'f> {
                         ) {
                             b.iter().map(|&x| x as char).collect()
                         } else {
-                            String::from_utf8_lossy(b).into_owned()
+                            lossy(b).into_owned()
                         };
                         keep(Val::str(&text))
                     }
@@ -3459,7 +3457,7 @@ const MAX_ARG_FACTS: usize = 12;
 fn const_text(v: &Val<'_>) -> Option<String> {
     Some(match &v.v {
         V::Str(s) => truncate(s, 256),
-        V::Bytes(b) => truncate(&String::from_utf8_lossy(&b[..b.len().min(256)]), 256),
+        V::Bytes(b) => truncate(&lossy(&b[..b.len().min(256)]), 256),
         V::Int(i) => i.to_string(),
         V::Bool(b) => if *b { "True" } else { "False" }.to_string(),
         V::None => "None".to_string(),

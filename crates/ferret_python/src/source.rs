@@ -1,6 +1,7 @@
 //! Bytes → text the way CPython reads a source file: BOMs, PEP 263 coding cookies, and
 //! (leniently) invalid UTF-8, so that no encoding trick hides a file from the parser.
 
+use crate::value::lossy;
 use crate::SourceIssue;
 
 /// Decodes source bytes; issues note what was unusual.
@@ -16,7 +17,7 @@ pub fn decode_source(bytes: &[u8]) -> (String, Vec<SourceIssue>) {
         });
     };
     if let Some(rest) = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
-        return (String::from_utf8_lossy(rest).into_owned(), issues);
+        return (lossy(rest).into_owned(), issues);
     }
     let utf16 = |rest: &[u8], le: bool| -> String {
         let units = rest.chunks_exact(2).map(|c| {
@@ -79,7 +80,7 @@ pub fn decode_source(bytes: &[u8]) -> (String, Vec<SourceIssue>) {
                 "invalid-utf8",
                 "source is not valid UTF-8; invalid bytes replaced".into(),
             );
-            (String::from_utf8_lossy(bytes).into_owned(), issues)
+            (lossy(bytes).into_owned(), issues)
         }
     }
 }
@@ -87,7 +88,7 @@ pub fn decode_source(bytes: &[u8]) -> (String, Vec<SourceIssue>) {
 /// PEP 263: `coding[:=]\s*([-\w.]+)` in a comment on line 1 or 2.
 fn coding_cookie(bytes: &[u8]) -> Option<String> {
     for line in bytes.split(|&b| b == b'\n').take(2) {
-        let line = String::from_utf8_lossy(line);
+        let line = lossy(line);
         let t = line.trim_start();
         if !t.starts_with('#') {
             continue;

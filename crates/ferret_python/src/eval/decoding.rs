@@ -193,7 +193,7 @@ impl<'a> Walker<'a, '_> {
             Step::Gzip => decode::gzip(data, cap),
             Step::Bz2 => decode::bz2(data, cap),
             Step::Lzma => decode::lzma(data, cap),
-            Step::Rot13 => Ok(decode::rot13(&String::from_utf8_lossy(data)).into_bytes()),
+            Step::Rot13 => Ok(decode::rot13(&lossy(data)).into_bytes()),
             Step::Unquote => Ok(decode::unquote(data)),
             Step::Uu => decode::uu(data, cap),
             Step::Reverse | Step::Xor | Step::Fernet | Step::Marshal | Step::SeededRandom => {
@@ -245,7 +245,7 @@ impl<'a> Walker<'a, '_> {
         let mut v = if step == Step::Rot13
             || (text_like && matches!(input.v, V::Str(_)) && step == Step::Unquote)
         {
-            Val::new(V::Str(String::from_utf8_lossy(&out).into()))
+            Val::new(V::Str(lossy(&out).into()))
         } else {
             Val::new(V::Bytes(out.into()))
         };
@@ -321,11 +321,9 @@ impl<'a> Walker<'a, '_> {
         let preview_src = &data[..data.len().min(2048)];
         let preview = if python
             || std::str::from_utf8(preview_src).is_ok()
-            || String::from_utf8_lossy(preview_src)
-                .chars()
-                .all(|c| c != '\u{FFFD}')
+            || lossy(preview_src).chars().all(|c| c != '\u{FFFD}')
         {
-            String::from_utf8_lossy(preview_src).into_owned()
+            lossy(preview_src).into_owned()
         } else {
             format!("<{} bytes of binary data>", data.len())
         };
@@ -376,7 +374,7 @@ impl<'a> Walker<'a, '_> {
             });
             return None;
         }
-        let text = String::from_utf8_lossy(data).into_owned();
+        let text = lossy(data).into_owned();
         let idx = self.record_payload(chain, data, true);
         let (start, end) = self.abs(range);
         let full_chain = self.out.payloads[idx as usize].chain.clone();
@@ -461,7 +459,7 @@ impl Val<'_> {
 fn printable_runs(data: &[u8], min: usize) -> Vec<String> {
     data.split(|b| !(0x20..0x7f).contains(b))
         .filter(|r| r.len() >= min)
-        .map(|r| String::from_utf8_lossy(r).into_owned())
+        .map(|r| lossy(r).into_owned())
         .collect()
 }
 
