@@ -181,6 +181,7 @@ pub(crate) fn analyze_source(
             scope_globals: Vec::new(),
             def_globals: HashMap::default(),
             def_attr_stores: HashMap::default(),
+            builtin_reads: HashMap::default(),
         };
         let first_fact = w.out.facts.len();
         let body = &parsed.syntax().body;
@@ -342,6 +343,8 @@ struct Walker<'a, 'f> {
     def_globals: HashMap<usize, Rc<[(&'a str, bool)]>>,
     /// Whether each function assigns attributes of its parameters, by its address.
     def_attr_stores: HashMap<usize, bool>,
+    /// Builtins read by name and not bound in any scope: their qualified name and flows.
+    builtin_reads: HashMap<&'a str, (Rc<str>, FlowSet)>,
 }
 
 /// A string's characters when it is not ASCII (`None`: index its bytes).
@@ -784,6 +787,11 @@ impl<'a, 'f> Walker<'a, 'f> {
                 return v.clone();
             }
         }
+        self.lookup_unbound(name)
+    }
+
+    /// What a name no scope binds is: a builtin, a name a star import may bring, or unknown.
+    fn lookup_unbound(&self, name: &str) -> Val<'a> {
         if name == "__builtins__" {
             return Val::name("builtins");
         }
@@ -1353,11 +1361,28 @@ impl<'a, 'f> Walker<'a, 'f> {
             Expr::NoneLiteral(_) => Val::new(V::None),
             Expr::FString(f) => self.fstring(f),
             Expr::Name(n) => {
-                let mut v = self.lookup(n.id.as_str());
+                let name = n.id.as_str();
+                let bound = self.scopes.iter().rev().find_map(|s| s.get(name)).cloned();
+                let unbound = bound.is_none();
+                if unbound && !name.starts_with("__") {
+                    // A builtin (`chr`, `ord`, `len` once per character of a decoding loop):
+                    // its qualified name and flows, worked out once per file.
+                    if let Some((q, flows)) = self.builtin_reads.get(name) {
+                        return Val::new(V::Name(q.clone())).with_flows(*flows);
+                    }
+                }
+                let mut v = bound.unwrap_or_else(|| self.lookup_unbound(name));
                 if let V::Name(q) = &v.v {
                     // The shared text, not a copy: every name read passes here.
                     let q = q.clone();
-                    v.flows |= self.name_flows(&q);
+                    let flows = self.name_flows(&q);
+                    v.flows |= flows;
+                    if unbound
+                        && !name.starts_with("__")
+                        && BUILTIN_NAMES.with(|names| names.contains_key(name))
+                    {
+                        self.builtin_reads.insert(name, (q, flows));
+                    }
                 }
                 v
             }
