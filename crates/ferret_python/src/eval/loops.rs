@@ -341,6 +341,7 @@ impl<'a> Walker<'a, '_> {
                 write_val(&mut out, v, MAX_STATE_BYTES, 0)?;
             }
         }
+        write_len(&mut out, self.scope_globals.len());
         for &(depth, name, module) in &self.scope_globals {
             write_len(&mut out, depth);
             write_bytes(&mut out, name.as_bytes());
@@ -983,7 +984,8 @@ fn write_ptr<T: ?Sized>(out: &mut Vec<u8>, p: *const T) {
 }
 
 /// Writes a value and its history for [`Walker::loop_state`]; None past `max` bytes or a
-/// nesting of 64 (folded values can nest deeper than the stack allows).
+/// nesting of 64 (folded values can nest deeper than the stack allows). Every part has a
+/// tag or a length in front, so two different states never write the same bytes.
 fn write_val(out: &mut Vec<u8>, v: &Val<'_>, max: usize, depth: u32) -> Option<()> {
     if depth > 64 || out.len() > max {
         return None;
@@ -994,8 +996,11 @@ fn write_val(out: &mut Vec<u8>, v: &Val<'_>, max: usize, depth: u32) -> Option<(
     write_ptr(out, v.chain.as_ptr());
     for text in [&v.handle, &v.from] {
         match text {
-            Some(t) => write_bytes(out, t.as_bytes()),
-            None => out.push(0xff),
+            Some(t) => {
+                out.push(1);
+                write_bytes(out, t.as_bytes());
+            }
+            None => out.push(0),
         }
     }
     match &v.v {
